@@ -1,0 +1,118 @@
+"""Sign-in, sign-out, password change and personal API tokens (HTML)."""
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kaohe.auth import service
+from kaohe.errors import Forbidden, Invalid, TooMany
+from kaohe.messages import t
+from kaohe.web.deps import (
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    CurrentUser,
+    OptionalPrincipal,
+    SessionDep,
+    SettingsDep,
+    client_ip,
+)
+from kaohe.web.templating import render
+
+router = APIRouter()
+
+
+def _safe_next(target: str) -> str:
+    parts = urlsplit(target or "/")
+    # Only same-site relative paths; "//evil" and absolute URLs are not followed.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@router.get("/login")
+def login_form(request: Request, principal: OptionalPrincipal, next: str = "/") -> Response:
+    if principal is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "auth/login.html", {"next": _safe_next(next)})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    try:
+        user = service.authenticate(db, settings, username=username, password=password, ip=client_ip(request))
+    except (Forbidden, TooMany) as exc:
+        return render(request, "auth/login.html", {"next": _safe_next(next), "error": exc.message,
+                                                   "username": username}, status_code=exc.status_code)
+    token, _row = service.open_session(db, settings, user=user, ip=client_ip(request),
+                                       user_agent=request.headers.get("user-agent", ""))
+    target = "/account/password" if user.must_change_password else _safe_next(next)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.https,
+                        max_age=settings.session_hours * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    service.close_session(db, token=request.cookies.get(SESSION_COOKIE, ""), actor=principal)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/account/password")
+def password_form(request: Request, user: CurrentUser) -> Response:
+    return render(request, "auth/password.html", {"forced": user.must_change_password})
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    current: Annotated[str, Form(max_length=256)],
+    new: Annotated[str, Form(max_length=256)],
+    confirm: Annotated[str, Form(max_length=256)],
+) -> Response:
+    try:
+        if new != confirm:
+            raise Invalid(t("auth.password_mismatch"))
+        service.change_password(db, user=user, current=current, new=new,
+                                keep_session=request.cookies.get(SESSION_COOKIE))
+    except Invalid as exc:
+        return render(request, "auth/password.html", {"error": exc.message, "forced": user.must_change_password},
+                      status_code=422)
+    return render(request, "auth/password.html", {"notice": t("auth.password_changed")})
+
+
+@router.get("/account/tokens")
+def tokens(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    return render(request, "auth/tokens.html", {"tokens": service.list_tokens(db, actor=principal)})
+
+
+@router.post("/account/tokens")
+def create_token(
+    request: Request, db: SessionDep, principal: CurrentPrincipal, name: Annotated[str, Form(max_length=60)]
+) -> Response:
+    try:
+        secret, _row = service.create_token(db, actor=principal, name=name)
+    except Invalid as exc:
+        return render(request, "auth/tokens.html", {"tokens": service.list_tokens(db, actor=principal),
+                                                    "error": exc.message}, status_code=422)
+    return render(request, "auth/tokens.html", {"tokens": service.list_tokens(db, actor=principal),
+                                                "secret": secret})
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(token_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    service.revoke_token(db, actor=principal, token_id=token_id)
+    return RedirectResponse("/account/tokens", status_code=303)

@@ -1,0 +1,22 @@
+"""Every ORM model, imported once so metadata and Alembic see all tables."""
+
+from kaohe.audit.models import AuditEntry
+from kaohe.auth.models import ApiToken, AuthSession, LoginAttempt, RoleGrant, User
+from kaohe.calendar.models import CalendarDay, CalendarYear
+from kaohe.db import Base
+from kaohe.org.models import Department, Staff, Unit
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuthSession",
+    "Base",
+    "CalendarDay",
+    "CalendarYear",
+    "Department",
+    "LoginAttempt",
+    "RoleGrant",
+    "Staff",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,53 @@
+"""Turning submitted forms into schemas, with Chinese messages naming the field."""
+
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+from kaohe.errors import Invalid
+from kaohe.messages import t
+
+M = TypeVar("M", bound=BaseModel)
+
+FIELD_LABELS = {
+    "employee_no": "工号", "name": "姓名", "gender": "性别", "department_id": "部门",
+    "post_category": "岗位类别", "level": "职级", "title": "职务", "post_name": "岗位名称",
+    "supervisor_no": "分管领导工号", "hired_on": "入职日期", "phone": "手机号", "code": "编码",
+    "kind": "部门性质", "is_pilot": "试点部门", "rollout_batch": "推广批次", "leader_no": "分管领导工号",
+    "head_no": "部门负责人工号", "liaison_no": "联络员工号",
+}
+
+REASONS = {
+    "missing": "必填", "string_too_short": "太短", "string_too_long": "太长",
+    "string_pattern_mismatch": "格式不正确", "enum": "不是允许的取值", "date_from_datetime_parsing": "不是有效日期",
+    "date_parsing": "不是有效日期", "int_parsing": "应为整数", "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大", "value_error": "内容不合法",
+}
+
+
+def chinese_errors(exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err.get("loc") else ""
+        reason = REASONS.get(err["type"], "格式不正确")
+        if err["type"] == "value_error":
+            reason = str(err.get("ctx", {}).get("error", reason))
+        out.append(t("common.field_invalid", field=FIELD_LABELS.get(field, field), reason=reason))
+    return out
+
+
+async def parse_form(request: Request, model: type[M], *, checkboxes: tuple[str, ...] = ()) -> tuple[M, dict[str, Any]]:
+    """Validate the submitted form into `model`; raises Invalid (with the raw values kept for redisplay)."""
+    form = await request.form()
+    raw: dict[str, Any] = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+    for name in checkboxes:
+        raw[name] = name in form
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
+    cleaned = {k: (None if v == "" else v) for k, v in cleaned.items()}
+    try:
+        return model.model_validate(cleaned), raw
+    except ValidationError as exc:
+        error = Invalid(t("common.invalid_input"), details=chinese_errors(exc))
+        error.raw = raw  # type: ignore[attr-defined]
+        raise error from None

@@ -1,0 +1,35 @@
+"""Jinja2 environment and the one `render` helper every page uses."""
+
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from kaohe.auth.permissions import Perm
+from kaohe.messages import t
+from kaohe.org.enums import label
+from kaohe.web.deps import CSRF_FIELD, csrf_token_for
+
+templates = Jinja2Templates(directory=str(files("kaohe") / "web" / "templates"))
+templates.env.globals.update(t=t, label=label, Perm=Perm, CSRF_FIELD=CSRF_FIELD)
+
+
+def _datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    # Times are stored in UTC and shown in China Standard Time.
+    from datetime import timedelta, timezone
+
+    return value.astimezone(timezone(timedelta(hours=8))).strftime(fmt)
+
+
+templates.env.filters["dt"] = _datetime
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
+    ctx = dict(context or {})
+    ctx.setdefault("principal", getattr(request.state, "principal", None))
+    ctx["csrf_token"] = csrf_token_for(request)
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
