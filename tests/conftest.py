@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.databases import PostgresServer, find_pg_bin
 
 from kaohe.auth import service as auth_service
 from kaohe.auth.models import User
@@ -21,7 +22,6 @@ from kaohe.db import make_engine, make_session_factory
 from kaohe.migrate import upgrade
 from kaohe.org.demo_data import build_demo_unit
 from kaohe.org.demo_service import load_demo_unit
-from tests.support.databases import PostgresServer, find_pg_bin
 
 DEMO_PASSWORD = "demo-Passw0rd-2026"
 # The demo accounts in the order the generator lists them.

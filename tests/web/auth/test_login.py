@@ -3,9 +3,9 @@
 import re
 
 from sqlalchemy import select
+from tests.conftest import DEMO_PASSWORD
 
 from kaohe.audit.models import AuditEntry
-from tests.conftest import DEMO_PASSWORD
 
 
 def _csrf(page: str) -> str:
