@@ -5,6 +5,7 @@ from kaohe.auth.models import ApiToken, AuthSession, LoginAttempt, RoleGrant, Us
 from kaohe.calendar.models import CalendarDay, CalendarYear
 from kaohe.db import Base
 from kaohe.org.models import Department, Staff, Unit
+from kaohe.scheme.orm import SchemeVersion
 
 __all__ = [
     "ApiToken",
@@ -16,6 +17,7 @@ __all__ = [
     "Department",
     "LoginAttempt",
     "RoleGrant",
+    "SchemeVersion",
     "Staff",
     "Unit",
     "User",

@@ -14,6 +14,7 @@ from kaohe.web.deps import (
     CurrentPrincipal,
     CurrentUser,
     OptionalPrincipal,
+    PendingPrincipal,
     SessionDep,
     SettingsDep,
     client_ip,
@@ -62,7 +63,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
+def logout(request: Request, db: SessionDep, principal: PendingPrincipal) -> Response:
     service.close_session(db, token=request.cookies.get(SESSION_COOKIE, ""), actor=principal)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)

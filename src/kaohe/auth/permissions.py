@@ -22,6 +22,7 @@ class Perm(StrEnum):
     user_admin = "user.admin"
     audit_read = "audit.read"
     calendar_write = "calendar.write"
+    scheme_write = "scheme.write"
 
 
 U, D, S, SELF = Scope.unit, Scope.department, Scope.supervised, Scope.self_
@@ -43,6 +44,7 @@ ROLE_PERMISSIONS: dict[Role, dict[Perm, Scope]] = {
         Perm.roster_export: U,
         Perm.audit_read: U,
         Perm.calendar_write: U,
+        Perm.scheme_write: U,
     },
     Role.admin: {perm: U for perm in Perm},
 }

@@ -6,7 +6,7 @@ prefixed with the feature name so they cannot collide. `t(key, **params)` format
 
 from importlib import import_module
 
-_DOMAINS = ("common", "auth", "org", "roster", "audit", "calendar", "calendar_admin", "scheme")
+_DOMAINS = ("common", "auth", "org", "roster", "audit", "calendar", "calendar_admin", "scheme", "scheme_admin")
 
 CATALOGUE: dict[str, str] = {}
 for _name in _DOMAINS:

@@ -1,4 +1,5 @@
-"""`kaohe scheme …`: validate and compare scheme files, print the JSON Schema."""
+"""`kaohe scheme …`: validate and compare scheme files, print the JSON Schema; import, export,
+publish and freeze the stored versions of a year's scheme."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from kaohe.errors import KaoheError
 from kaohe.messages import t
 from kaohe.scheme.diff import diff_schemes, render_diff
 from kaohe.scheme.loader import load_scheme_file
@@ -44,3 +46,95 @@ def diff_command(old: Path, new: Path) -> None:
 @scheme_app.command("schema", help=t("scheme.cli.schema"))
 def schema_command() -> None:
     typer.echo(scheme_json_schema(), nl=False)
+
+
+# --- the stored scheme (database from KAOHE_DATABASE_URL) -----------------------------------
+
+def _db_session():  # type: ignore[no-untyped-def]
+    from kaohe.config import get_settings
+    from kaohe.db import make_engine, make_session_factory, session_scope
+
+    return session_scope(make_session_factory(make_engine(get_settings().database_url)))
+
+
+def _actor():  # type: ignore[no-untyped-def]
+    # Imported here: kaohe.cli mounts this module, so a top-level import would be circular.
+    from kaohe.cli import CLI_ACTOR
+
+    return CLI_ACTOR
+
+
+def _fail(exc: KaoheError) -> None:
+    typer.echo(f"错误:{exc.message}", err=True)
+    for detail in exc.details:
+        typer.echo(f"  {detail}", err=True)
+    raise typer.Exit(code=1)
+
+
+@scheme_app.command("import", help=t("scheme_admin.cli.import"))
+def import_command(
+    file: Path,
+    year: int = typer.Option(..., "--year", help="年度"),
+    note: str = typer.Option("", "--note", help="说明"),
+) -> None:
+    from kaohe.scheme import service
+
+    result = load_scheme_file(file, check=False)  # size, encoding and YAML safety checks first
+    if isinstance(result, list):
+        _report(result)
+        raise typer.Exit(code=1)
+    text = file.read_text(encoding="utf-8-sig")
+    with _db_session() as db:
+        try:
+            row = service.import_version(db, actor=_actor(), year=year, text=text, note=note or file.name)
+        except KaoheError as exc:
+            _fail(exc)
+        typer.echo(t("scheme_admin.cli.imported", year=row.year, version=row.version))
+
+
+@scheme_app.command("export", help=t("scheme_admin.cli.export"))
+def export_command(
+    year: int = typer.Option(..., "--year", help="年度"),
+    version: int | None = typer.Option(None, "--version", help="版本号(默认为正在执行的版本)"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入文件(默认输出到屏幕)"),
+) -> None:
+    from kaohe.scheme import service
+
+    with _db_session() as db:
+        try:
+            text = service.export_version(db, year=year, version=version)
+        except KaoheError as exc:
+            _fail(exc)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(t("scheme_admin.cli.exported", path=output), err=True)
+
+
+@scheme_app.command("publish", help=t("scheme_admin.cli.publish"))
+def publish_command(
+    year: int = typer.Option(..., "--year", help="年度"),
+    version: int = typer.Option(..., "--version", help="版本号"),
+) -> None:
+    from kaohe.scheme import service
+
+    with _db_session() as db:
+        try:
+            row = service.find_version(db, year=year, version=version)
+            row = service.publish(db, actor=_actor(), version_id=row.id)
+        except KaoheError as exc:
+            _fail(exc)
+        typer.echo(t("scheme_admin.cli.published", year=row.year, version=row.version))
+
+
+@scheme_app.command("freeze", help=t("scheme_admin.cli.freeze"))
+def freeze_command(year: int = typer.Option(..., "--year", help="年度")) -> None:
+    from kaohe.scheme import service
+
+    with _db_session() as db:
+        try:
+            row = service.freeze(db, actor=_actor(), year=year)
+        except KaoheError as exc:
+            _fail(exc)
+        typer.echo(t("scheme_admin.cli.frozen", year=row.year, version=row.version))

@@ -77,20 +77,30 @@ def optional_principal(request: Request, db: SessionDep) -> Principal | None:
     return principal
 
 
-def current_principal(request: Request, db: SessionDep) -> Principal:
+def pending_principal(request: Request, db: SessionDep) -> Principal:
+    """Signed in, possibly still on a temporary password (only password change and sign-out use this)."""
     principal = optional_principal(request, db)
     if principal is None:
         raise NotSignedIn(t("auth.sign_in_required"))
     return principal
 
 
-def current_user(request: Request, db: SessionDep, principal: "CurrentPrincipal") -> User:
+def current_principal(request: Request, db: SessionDep) -> Principal:
+    """Signed in, with a password of their own: a temporary one opens nothing but the password page."""
+    principal = pending_principal(request, db)
+    if principal.must_change_password:
+        raise PasswordChangeRequired(t("auth.must_change_password"))
+    return principal
+
+
+def current_user(request: Request, db: SessionDep, principal: "PendingPrincipal") -> User:
     user = db.get(User, principal.user_id)
     assert user is not None
     return user
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+PendingPrincipal = Annotated[Principal, Depends(pending_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 CurrentUser = Annotated[User, Depends(current_user)]
 
@@ -107,7 +117,8 @@ async def csrf_protect(request: Request, db: SessionDep) -> None:
         return
     if request.headers.get("authorization", "").lower().startswith("bearer "):
         return
-    _resolve(request, db)
+    # Resolving the principal here also lets a refusal page show the signed-in layout.
+    optional_principal(request, db)
     expected = csrf_token_for(request)
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent and request.headers.get("content-type", "").startswith(
