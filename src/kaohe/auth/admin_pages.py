@@ -33,6 +33,13 @@ def _users_context(db: SessionDep, q: str, page: int) -> dict[str, object]:
             "roles": list(Role)}
 
 
+def _refused(request: Request, db: SessionDep, exc: KaoheError) -> Response:
+    """The account list again, with the reason the change was refused; nothing of it was saved."""
+    db.rollback()
+    return render(request, "auth/users.html", {**_users_context(db, "", 1), "error": exc.message},
+                  status_code=exc.status_code)
+
+
 @router.get("/users")
 def users(request: Request, db: SessionDep, principal: Admin, q: str = "",
           page: Annotated[int, Query(ge=1)] = 1) -> Response:
@@ -55,9 +62,7 @@ async def user_create(request: Request, db: SessionDep, principal: Admin,
         service.create_user(db, actor=principal, username=username, password=password,
                             roles=roles or [Role.staff], staff_id=staff_id)
     except KaoheError as exc:
-        db.rollback()
-        return render(request, "auth/users.html", {**_users_context(db, "", 1), "error": exc.message},
-                      status_code=exc.status_code)
+        return _refused(request, db, exc)
     return RedirectResponse(f"/admin/users?q={username}", status_code=303)
 
 
@@ -68,9 +73,7 @@ async def user_roles(request: Request, user_id: int, db: SessionDep, principal: 
     try:
         service.set_roles(db, actor=principal, user_id=user_id, roles=roles)
     except KaoheError as exc:
-        db.rollback()
-        return render(request, "auth/users.html", {**_users_context(db, "", 1), "error": exc.message},
-                      status_code=exc.status_code)
+        return _refused(request, db, exc)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -80,9 +83,7 @@ async def user_active(request: Request, user_id: int, db: SessionDep, principal:
     try:
         service.set_active(db, actor=principal, user_id=user_id, active=form.get("active") == "1")
     except KaoheError as exc:
-        db.rollback()
-        return render(request, "auth/users.html", {**_users_context(db, "", 1), "error": exc.message},
-                      status_code=exc.status_code)
+        return _refused(request, db, exc)
     return RedirectResponse("/admin/users", status_code=303)
 
 

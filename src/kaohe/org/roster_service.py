@@ -12,7 +12,7 @@ from kaohe.messages import t
 from kaohe.org.models import Department, Staff
 from kaohe.org.roster import parse_roster, write_roster_csv, write_roster_xlsx
 from kaohe.org.roster_model import RosterExportRow
-from kaohe.org.service import STAFF_FIELDS
+from kaohe.org.service import STAFF_FIELDS, copy_profile
 
 
 @dataclass(frozen=True)
@@ -49,15 +49,8 @@ def import_roster(db: Session, *, actor: Principal, data: bytes, filename: str, 
             created += 1
         else:
             updated += 1
-        staff.name = row.name
-        staff.gender = row.gender
+        copy_profile(staff, row)
         staff.department_id = departments[row.department].id
-        staff.post_category = row.post_category
-        staff.level = row.level
-        staff.title = row.title
-        staff.post_name = row.post_name
-        staff.hired_on = row.hired_on
-        staff.phone = row.phone
         staff.status = row.status
         touched.append((staff, before))
     db.flush()

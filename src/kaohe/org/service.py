@@ -17,6 +17,8 @@ STAFF_FIELDS = (
     "employee_no", "name", "gender", "department_id", "post_category", "level", "title", "post_name",
     "supervisor_id", "hired_on", "phone", "status",
 )
+# The attributes a form, the API and a roster row all carry under the same names.
+PROFILE_FIELDS = ("name", "gender", "post_category", "level", "title", "post_name", "hired_on", "phone")
 DEPARTMENT_FIELDS = ("code", "name", "kind", "is_pilot", "rollout_batch", "leader_id", "head_id", "liaison_id",
                      "is_active")
 
@@ -164,6 +166,12 @@ def supervisor_chain_has(db: Session, start_id: int | None, target_id: int) -> b
     return False
 
 
+def copy_profile(staff: Staff, source: object) -> None:
+    """Copy the profile attributes from a form, API body or roster row onto a staff record."""
+    for name in PROFILE_FIELDS:
+        setattr(staff, name, getattr(source, name))
+
+
 def _apply_staff(db: Session, staff: Staff, data: StaffCreate | StaffUpdate) -> None:
     department = db.get(Department, data.department_id)
     if department is None:
@@ -174,16 +182,9 @@ def _apply_staff(db: Session, staff: Staff, data: StaffCreate | StaffUpdate) -> 
             raise Invalid(t("org.supervisor_self"))
         if supervisor_chain_has(db, supervisor_id, staff.id):
             raise Invalid(t("org.supervisor_loop"))
-    staff.name = data.name
-    staff.gender = data.gender
+    copy_profile(staff, data)
     staff.department_id = data.department_id
-    staff.post_category = data.post_category
-    staff.level = data.level
-    staff.title = data.title
-    staff.post_name = data.post_name
     staff.supervisor_id = supervisor_id
-    staff.hired_on = data.hired_on
-    staff.phone = data.phone
 
 
 def create_staff(db: Session, *, actor: Principal, staff_in: StaffCreate) -> Staff:
