@@ -36,7 +36,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest -q
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -22,6 +22,20 @@ class SignIn:
     description: str
 
 
+def _position_roles(unit: DemoUnit, employee_no: str, dept_ids: dict[str, int]) -> list[tuple[Role, int | None]]:
+    """Roles a staff member without a named demo account holds by position (P1, A1): the 分管领导 of a
+    department leads and sits on the committee; heads and liaisons act for their department."""
+    roles: list[tuple[Role, int | None]] = [(Role.staff, None)]
+    for d in unit.departments:
+        if d.leader_no == employee_no and (Role.leader, None) not in roles:
+            roles += [(Role.leader, None), (Role.committee, None)]
+        if d.head_no == employee_no:
+            roles.append((Role.dept_head, dept_ids[d.code]))
+        if d.liaison_no == employee_no:
+            roles.append((Role.liaison, dept_ids[d.code]))
+    return roles
+
+
 def load_demo_unit(db: Session, unit: DemoUnit, *, password: str) -> list[SignIn]:
     """Write the unit, its departments, staff and accounts in one transaction; refuses a non-empty database."""
     if db.scalar(select(func.count()).select_from(Staff)):
@@ -66,10 +80,13 @@ def load_demo_unit(db: Session, unit: DemoUnit, *, password: str) -> list[SignIn
         for no, sid in staff_ids.items()
     ])
     user_ids = dict(db.execute(select(User.username, User.id)).all())
-    grants = []
-    for no in staff_ids:
-        for role in roles_by_no.get(no, (Role.staff,)):
-            grants.append({"user_id": user_ids[no], "role": role})
+    grants = [
+        {"user_id": user_ids[no], "role": role, "department_id": department_id}
+        for no in staff_ids
+        for role, department_id in (
+            [(r, None) for r in roles_by_no[no]] if no in roles_by_no else _position_roles(unit, no, dept_ids)
+        )
+    ]
     db.execute(insert(RoleGrant), grants)
     for account in unit.accounts:
         if account.employee_no is None:
