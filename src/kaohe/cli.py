@@ -18,10 +18,12 @@ user_app = typer.Typer(help="账号管理", no_args_is_help=True)
 import_app = typer.Typer(help="导入", no_args_is_help=True)
 export_app = typer.Typer(help="导出", no_args_is_help=True)
 calendar_app = typer.Typer(help="工作日历", no_args_is_help=True)
+ledger_app = typer.Typer(help="记录账本（哈希链）", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(ledger_app, name="ledger")
 
 CLI_ACTOR = Principal(user_id=None, username="cli", display_name="命令行", staff_id=None,
                       staff_department_id=None, grants=(Grant(Role.admin, None),))
@@ -152,6 +154,47 @@ def import_staff(file: Path) -> None:
         except KaoheError as exc:
             _fail(exc)
     typer.echo(f"导入成功：新增 {outcome.created} 人，更新 {outcome.updated} 人。")
+
+
+@import_app.command("records")
+def import_records(file: Path) -> None:
+    """Import past daily records (.xlsx or .csv): all rows or none."""
+    from kaohe.records import importing_service
+    from kaohe.records.clock import now
+
+    if not file.is_file():
+        typer.echo(f"错误：文件 {file} 不存在。", err=True)
+        raise typer.Exit(1)
+    with _session() as db:
+        try:
+            count = importing_service.import_records(db, actor=CLI_ACTOR, data=file.read_bytes()[: 10 * 1024 * 1024 + 1],
+                                                     filename=file.name, now=now())
+        except KaoheError as exc:
+            _fail(exc)
+    typer.echo(f"已导入 {count} 条历史记录。")
+
+
+@ledger_app.command("verify")
+def ledger_verify() -> None:
+    """Walk the whole hash chain; exit 1 naming the first entry changed, removed or reordered."""
+    from kaohe.records import ledger_service
+
+    with _session() as db:
+        result = ledger_service.verify_ledger(db)
+    if not result.ok:
+        typer.echo(f"账本校验失败：{result.message}（此前 {result.count} 条完好）", err=True)
+        raise typer.Exit(1)
+    typer.echo(result.message)
+
+
+@ledger_app.command("anchor")
+def ledger_anchor() -> None:
+    """Print the current head digest with its time, to publish or notarise outside the system."""
+    from kaohe.records import ledger_service
+    from kaohe.records.clock import now
+
+    with _session() as db:
+        typer.echo(ledger_service.anchor_text(db, now=now()))
 
 
 @export_app.command("staff")

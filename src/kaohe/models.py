@@ -5,20 +5,38 @@ from kaohe.auth.models import ApiToken, AuthSession, LoginAttempt, RoleGrant, Us
 from kaohe.calendar.models import CalendarDay, CalendarYear
 from kaohe.db import Base
 from kaohe.org.models import Department, Staff, Unit
+from kaohe.records.models import (
+    Attachment,
+    LedgerEntry,
+    LedgerHead,
+    MonthClose,
+    RecordVersion,
+    ReviewAction,
+    TaskItem,
+    WorkRecord,
+)
 from kaohe.scheme.orm import SchemeVersion
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEntry",
     "AuthSession",
     "Base",
     "CalendarDay",
     "CalendarYear",
     "Department",
+    "LedgerEntry",
+    "LedgerHead",
     "LoginAttempt",
+    "MonthClose",
+    "RecordVersion",
+    "ReviewAction",
     "RoleGrant",
     "SchemeVersion",
     "Staff",
+    "TaskItem",
     "Unit",
     "User",
+    "WorkRecord",
 ]

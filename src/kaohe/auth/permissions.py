@@ -23,6 +23,14 @@ class Perm(StrEnum):
     audit_read = "audit.read"
     calendar_write = "calendar.write"
     scheme_write = "scheme.write"
+    # Daily records. Reading them follows staff.read: whoever may see a person may see their records.
+    records_write_for = "records.write_for"  # record on someone else's behalf (R1: several parties)
+    records_review = "records.review"  # confirm or return (R4), only for one's own people
+    records_close_month = "records.close_month"
+    records_import = "records.import"
+    tasks_write = "tasks.write"
+    records_signals = "records.signals"
+    ledger_read = "ledger.read"
 
 
 U, D, S, SELF = Scope.unit, Scope.department, Scope.supervised, Scope.self_
@@ -30,12 +38,15 @@ U, D, S, SELF = Scope.unit, Scope.department, Scope.supervised, Scope.self_
 ROLE_PERMISSIONS: dict[Role, dict[Perm, Scope]] = {
     Role.staff: {Perm.staff_read: SELF},
     Role.staff_rep: {Perm.staff_read: SELF},
-    Role.leader: {Perm.staff_read: S, Perm.roster_export: S},
-    Role.dept_head: {Perm.staff_read: D, Perm.roster_export: D},
-    Role.liaison: {Perm.staff_read: D, Perm.roster_export: D},
+    Role.leader: {Perm.staff_read: S, Perm.roster_export: S, Perm.records_write_for: S, Perm.records_review: S,
+                  Perm.tasks_write: S, Perm.records_signals: S},
+    Role.dept_head: {Perm.staff_read: D, Perm.roster_export: D, Perm.records_write_for: D,
+                     Perm.records_close_month: D, Perm.records_signals: D},
+    Role.liaison: {Perm.staff_read: D, Perm.roster_export: D, Perm.records_write_for: D},
     Role.committee: {Perm.staff_read: U},
     # The inspector reads everything and changes nothing (P4).
-    Role.inspector: {Perm.staff_read: U, Perm.roster_export: U, Perm.audit_read: U},
+    Role.inspector: {Perm.staff_read: U, Perm.roster_export: U, Perm.audit_read: U, Perm.records_signals: U,
+                     Perm.ledger_read: U},
     Role.hr: {
         Perm.staff_read: U,
         Perm.staff_write: U,
@@ -45,8 +56,15 @@ ROLE_PERMISSIONS: dict[Role, dict[Perm, Scope]] = {
         Perm.audit_read: U,
         Perm.calendar_write: U,
         Perm.scheme_write: U,
+        Perm.records_write_for: U,
+        Perm.records_import: U,
+        Perm.tasks_write: U,
+        Perm.records_signals: U,
+        Perm.ledger_read: U,
     },
-    Role.admin: {perm: U for perm in Perm},
+    # The administrator runs the system; confirming records and closing months stay with the people
+    # responsible for them (R4).
+    Role.admin: {perm: U for perm in Perm if perm not in (Perm.records_review, Perm.records_close_month)},
 }
 
 

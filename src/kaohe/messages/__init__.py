@@ -6,7 +6,10 @@ prefixed with the feature name so they cannot collide. `t(key, **params)` format
 
 from importlib import import_module
 
-_DOMAINS = ("common", "auth", "org", "roster", "audit", "calendar", "calendar_admin", "scheme", "scheme_admin")
+_DOMAINS = (
+    "common", "auth", "org", "roster", "audit", "calendar", "calendar_admin", "scheme", "scheme_admin",
+    "records", "records_import", "records_core",
+)
 
 CATALOGUE: dict[str, str] = {}
 for _name in _DOMAINS:

@@ -1,0 +1,476 @@
+"""Bulk import of past daily work records (日常动态记录), the pure part: bytes in, rows and errors out.
+
+Units moving from spreadsheets bring their history in one .xlsx or .csv file. The import is all or
+nothing: `parse_records` reports every bad row with its spreadsheet row number and a Chinese reason,
+and returns rows only when there is no error at all. No clock is read here: the caller passes `now`.
+
+Times are read in the unit's time zone and returned aware. A date without a time means the whole
+day: 00:00 as a start, 23:59 as an end or entry time. Because such a value says only the day, it is
+compared with other times and with `now` by its day, so "ended today" is not "in the future".
+An Excel date-time cell at exactly 00:00 is how Excel stores a plain date, so it is read as one.
+"""
+
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
+
+from kaohe.messages import t
+from kaohe.org.roster_check import cell_text
+from kaohe.org.roster_read import RosterFileRefused, is_blank, read_table
+
+# The column headers are the file format units fill in, so they are fixed here, not in the catalogue.
+EMPLOYEE_NO = "工号"
+TITLE = "工作事项"
+STARTED_AT = "开始时间"
+ENDED_AT = "结束时间"
+STAGE_RESULT = "阶段成果"
+TASK_CODE = "任务编号"
+DIFFICULTIES = "困难及解决措施"
+COMMENDATION = "表彰或批评"
+ENTERED_AT = "录入时间"
+STATUS = "状态"
+REVIEW_COMMENT = "审核意见"
+
+RECORD_HEADERS: tuple[str, ...] = (
+    EMPLOYEE_NO,
+    TITLE,
+    STARTED_AT,
+    ENDED_AT,
+    STAGE_RESULT,
+    TASK_CODE,
+    DIFFICULTIES,
+    COMMENDATION,
+    ENTERED_AT,
+    STATUS,
+    REVIEW_COMMENT,
+)
+REQUIRED_HEADERS: tuple[str, ...] = (EMPLOYEE_NO, TITLE, STARTED_AT, ENDED_AT, STAGE_RESULT)
+
+# 状态 label → the status stored. Historical records were reviewed long ago, hence the default.
+STATUS_OF_LABEL: dict[str, str] = {"已确认": "confirmed", "待审核": "submitted", "已退回": "returned"}
+DEFAULT_STATUS = "confirmed"
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50000
+TITLE_LENGTH = (2, 100)
+# R2: a record states what was achieved, "no chronicle of trivia"; five characters is the least
+# that can name a result ("完成初稿撰写"), and anything stricter would refuse honest history.
+STAGE_RESULT_MIN = 5
+TEXT_MAX = 2000
+
+_DATETIME_COLUMNS = (STARTED_AT, ENDED_AT, ENTERED_AT)
+# Free text where a line break is part of the content (Alt+Enter in Excel).
+_MULTILINE = frozenset({STAGE_RESULT, DIFFICULTIES, COMMENDATION, REVIEW_COMMENT})
+_MAX_LENGTH = {TITLE: TITLE_LENGTH[1], TASK_CODE: 100, **dict.fromkeys(_MULTILINE, TEXT_MAX)}
+# Full-width digits, letters and colons ("Ａ００１", "９：００") are folded to ASCII in these columns.
+_FOLDED = frozenset({EMPLOYEE_NO, TASK_CODE, STATUS, *_DATETIME_COLUMNS})
+_COLUMN_ORDER = {header: position for position, header in enumerate(RECORD_HEADERS)}
+_TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+_DATETIME = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
+_DATETIME_CN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日" + _TIME.replace("[ T]+", r"\s*"))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Zero-width characters come along when text is pasted from web pages or chat; they are dropped.
+_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff")
+# The same refusal as the roster: a cell that a spreadsheet would run as a formula on re-export.
+_FORMULA_START = ("=", "+", "-", "@")
+_FORMULA_START_RAW = ("\t", "\r", "\n")
+_END_OF_DAY = time(23, 59)
+_SHOWN_LENGTH = 30
+_SEPARATOR = "、"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordRow:
+    """One valid record of the import; `row` is its spreadsheet row number."""
+
+    row: int
+    employee_no: str
+    title: str
+    started_at: datetime
+    ended_at: datetime
+    stage_result: str
+    task_code: str | None
+    difficulties: str
+    commendation: str
+    entered_at: datetime  # when it was first recorded; the end time when the file does not say
+    status: str  # "confirmed" | "submitted" | "returned"
+    review_comment: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordImportError:
+    """One reason the import is refused; `row` is None for the file as a whole."""
+
+    row: int | None
+    field: str | None  # the Chinese column header, or None
+    message: str  # complete Chinese sentence, naming the row and the field
+
+
+@dataclass
+class RecordImportResult:
+    """The outcome of parsing a records file: rows only when there is no error at all."""
+
+    rows: list[RecordRow] = field(default_factory=list)
+    errors: list[RecordImportError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_records(
+    data: bytes,
+    filename: str,
+    *,
+    known_employees: Collection[str],
+    known_task_codes: Mapping[str, str],
+    tz: tzinfo,
+    now: datetime,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> RecordImportResult:
+    """Parse and check an .xlsx or .csv of past records; `known_task_codes` maps code to owner 工号."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    try:
+        table = read_table(data, filename, max_bytes=max_bytes, max_rows=max_rows)
+    except RosterFileRefused as refused:
+        return RecordImportResult(errors=[_file_error(refused.message)])
+    if not table.rows and all(is_blank(cell) for cell in table.header):
+        return RecordImportResult(errors=[_file_error(t("records_import.file.empty"))])
+
+    columns, errors = _check_header(table.header)
+    if table.too_many_rows:
+        errors.insert(0, _file_error(t("records_import.file.too_many_rows", limit=max_rows)))
+        return RecordImportResult(errors=errors)
+    if not table.rows:
+        errors.append(_file_error(t("records_import.file.no_data")))
+    if columns is None or not table.rows:
+        return RecordImportResult(errors=sorted(errors, key=_error_order))
+
+    checker = _RowChecker(
+        columns, known_employees=known_employees, known_task_codes=known_task_codes, tz=tz, now=now
+    )
+    rows: list[RecordRow] = []
+    first_row: dict[_Key, int] = {}
+    for number, values in table.rows:
+        record, key = checker.check(number, values, errors)
+        # A duplicate is reported even when either row has other errors, so one pass shows it all.
+        if key is not None and key in first_row:
+            errors.append(_row_error(number, t("records_import.row.duplicate", first=first_row[key])))
+        elif key is not None:
+            first_row[key] = number
+        if record is not None:
+            rows.append(record)
+    if errors:
+        return RecordImportResult(errors=sorted(errors, key=_error_order))
+    return RecordImportResult(rows=rows)
+
+
+# 工号, 工作事项 and 开始时间: the same three twice in one file is the same record entered twice.
+_Key = tuple[str, str, datetime]
+
+
+@dataclass(frozen=True)
+class _Columns:
+    index: dict[str, int]
+    unnamed: frozenset[int]
+    width: int
+
+
+@dataclass(frozen=True)
+class _When:
+    """A parsed time; `date_only` when the cell gave a day without a time of day."""
+
+    at: datetime
+    date_only: bool
+
+    def shown(self) -> str:
+        return self.at.strftime("%Y-%m-%d") if self.date_only else self.at.strftime("%Y-%m-%d %H:%M")
+
+
+def _before(earlier: _When, later: _When) -> bool:
+    """Whether `later` is before `earlier`; a date-only side is compared by its day."""
+    if earlier.date_only or later.date_only:
+        return later.at.date() < earlier.at.date()
+    return later.at < earlier.at
+
+
+class _RowChecker:
+    """Checks one data row at a time; the errors go to the caller's list, a good row comes back."""
+
+    def __init__(
+        self,
+        columns: _Columns,
+        *,
+        known_employees: Collection[str],
+        known_task_codes: Mapping[str, str],
+        tz: tzinfo,
+        now: datetime,
+    ) -> None:
+        self._columns = columns
+        self._employees = frozenset(_fold(no.strip()) for no in known_employees)
+        self._tasks = {_fold(code.strip()): _fold(owner.strip()) for code, owner in known_task_codes.items()}
+        self._tz = tz
+        self._now = _When(now.astimezone(tz), date_only=False)
+
+    def check(
+        self, number: int, values: tuple[object, ...], errors: list[RecordImportError]
+    ) -> tuple[RecordRow | None, _Key | None]:
+        """The row if it is good, and its duplicate key if 工号, 工作事项 and 开始时间 could be read."""
+        found: list[RecordImportError] = []
+        self._check_unnamed(number, values, found)
+        texts, cells = self._cells(number, values, found)
+        refused = {error.field for error in found}
+
+        def text(column: str) -> str:
+            return texts.get(column, "")
+
+        for column in REQUIRED_HEADERS:
+            if column not in refused and not text(column) and column not in cells:
+                found.append(_field_error(number, column, t("records_import.field.required")))
+
+        employee_no = text(EMPLOYEE_NO)
+        if employee_no and employee_no not in self._employees:
+            detail = t("records_import.employee_no.unknown", value=_shown(employee_no))
+            found.append(_field_error(number, EMPLOYEE_NO, detail))
+
+        title = text(TITLE)
+        low, high = TITLE_LENGTH
+        if title and not low <= len(title) <= high:
+            detail = t("records_import.title.length", low=low, high=high, length=len(title))
+            found.append(_field_error(number, TITLE, detail))
+        stage_result = text(STAGE_RESULT)
+        if stage_result and len(stage_result) < STAGE_RESULT_MIN:
+            detail = t(
+                "records_import.stage_result.too_short", limit=STAGE_RESULT_MIN, length=len(stage_result)
+            )
+            found.append(_field_error(number, STAGE_RESULT, detail))
+        for column, limit in _MAX_LENGTH.items():
+            length = len(text(column))
+            if length > limit and column != TITLE:
+                detail = t("records_import.field.too_long", limit=limit, length=length)
+                found.append(_field_error(number, column, detail))
+
+        task_code = text(TASK_CODE) or None
+        if task_code is not None and task_code not in self._tasks:
+            found.append(
+                _field_error(number, TASK_CODE, t("records_import.task.unknown", value=_shown(task_code)))
+            )
+        elif task_code is not None and employee_no and self._tasks[task_code] != employee_no:
+            detail = t(
+                "records_import.task.other_owner",
+                value=_shown(task_code),
+                owner=self._tasks[task_code],
+                employee=_shown(employee_no),
+            )
+            found.append(_field_error(number, TASK_CODE, detail))
+
+        status_label = text(STATUS)
+        status = STATUS_OF_LABEL.get(status_label) if status_label else DEFAULT_STATUS
+        if status is None:
+            allowed = _SEPARATOR.join(STATUS_OF_LABEL)
+            detail = t("records_import.status.choice", value=_shown(status_label), allowed=allowed)
+            found.append(_field_error(number, STATUS, detail))
+
+        started, ended, entered = self._times(number, texts, cells, refused, found)
+        errors.extend(found)
+        key = (employee_no, title, started.at) if employee_no and title and started is not None else None
+        if found or started is None or ended is None:
+            return None, key
+        record = RecordRow(
+            row=number,
+            employee_no=employee_no,
+            title=title,
+            started_at=started.at,
+            ended_at=ended.at,
+            stage_result=stage_result,
+            task_code=task_code,
+            difficulties=text(DIFFICULTIES),
+            commendation=text(COMMENDATION),
+            entered_at=entered.at if entered is not None else ended.at,
+            status=status or DEFAULT_STATUS,
+            review_comment=text(REVIEW_COMMENT),
+        )
+        return record, key
+
+    def _times(
+        self,
+        number: int,
+        texts: dict[str, str],
+        cells: dict[str, datetime | date],
+        refused: set[str | None],
+        found: list[RecordImportError],
+    ) -> tuple[_When | None, _When | None, _When | None]:
+        """The start, end and entry times, checked against each other and against `now`."""
+        parsed: dict[str, _When] = {}
+        for column in _DATETIME_COLUMNS:
+            if column in refused:
+                continue
+            when = self._when(column, cells.get(column), texts.get(column, ""))
+            if when is None and texts.get(column):
+                detail = t("records_import.datetime.invalid", value=_shown(texts[column]))
+                found.append(_field_error(number, column, detail))
+            elif when is not None and _before(when, self._now):
+                detail = t("records_import.datetime.future", value=when.shown())
+                found.append(_field_error(number, column, detail))
+            elif when is not None:
+                parsed[column] = when
+        started, ended, entered = (parsed.get(column) for column in _DATETIME_COLUMNS)
+        if started is not None and ended is not None and _before(started, ended):
+            detail = t("records_import.ended.before_started", ended=ended.shown(), started=started.shown())
+            found.append(_field_error(number, ENDED_AT, detail))
+        if ended is not None and entered is not None and _before(ended, entered):
+            detail = t("records_import.entered.before_ended", entered=entered.shown(), ended=ended.shown())
+            found.append(_field_error(number, ENTERED_AT, detail))
+        return started, ended, entered
+
+    def _when(self, column: str, cell: datetime | date | None, text: str) -> _When | None:
+        # A start without a time of day begins the day; an end or entry without one closes it.
+        day_time = time.min if column == STARTED_AT else _END_OF_DAY
+        if isinstance(cell, datetime) and cell.time() != time.min:
+            return _When(self._local(cell), date_only=False)
+        if isinstance(cell, date):
+            day = cell.date() if isinstance(cell, datetime) else cell
+            return _When(datetime.combine(day, day_time, tzinfo=self._tz), date_only=True)
+        match = _DATETIME.fullmatch(text)
+        if match is not None:
+            year, _, month, day, hour, minute, second = match.groups()
+        else:
+            match = _DATETIME_CN.fullmatch(text)
+            if match is None:
+                return None
+            year, month, day, hour, minute, second = match.groups()
+        try:
+            if hour is None:
+                moment = datetime.combine(date(int(year), int(month), int(day)), day_time, tzinfo=self._tz)
+            else:
+                moment = datetime(
+                    int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=self._tz
+                )
+        except ValueError:
+            return None
+        if moment.year < 1900:
+            return None
+        return _When(moment, date_only=hour is None)
+
+    def _local(self, moment: datetime) -> datetime:
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=self._tz)
+        return moment.astimezone(self._tz)
+
+    def _check_unnamed(self, number: int, values: tuple[object, ...], found: list[RecordImportError]) -> None:
+        filled = [
+            position + 1
+            for position, value in enumerate(values)
+            if (position in self._columns.unnamed or position >= self._columns.width) and not is_blank(value)
+        ]
+        if filled:
+            columns = _SEPARATOR.join(str(position) for position in filled)
+            found.append(_row_error(number, t("records_import.row.unnamed_columns", columns=columns)))
+
+    def _cells(
+        self, number: int, values: tuple[object, ...], found: list[RecordImportError]
+    ) -> tuple[dict[str, str], dict[str, datetime | date]]:
+        """The cleaned text of each known column, and the date cells of time columns kept as such."""
+        texts: dict[str, str] = {}
+        cells: dict[str, datetime | date] = {}
+        for column, position in self._columns.index.items():
+            value = values[position] if position < len(values) else None
+            # A bare number in a time column is not taken for an Excel serial day: it is refused as
+            # unreadable text rather than silently becoming some day in 1905.
+            if column in _DATETIME_COLUMNS and isinstance(value, date):
+                cells[column] = value
+                continue
+            raw = cell_text(value)
+            if _looks_like_formula(raw):
+                found.append(_field_error(number, column, t("records_import.field.injection")))
+                continue
+            cleaned = raw.translate(_INVISIBLE).strip()
+            if column in _MULTILINE:
+                cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
+                if _CONTROL_MULTILINE.search(cleaned):
+                    detail = t("records_import.field.control_chars_multiline")
+                    found.append(_field_error(number, column, detail))
+                    continue
+            elif _CONTROL.search(cleaned):
+                found.append(_field_error(number, column, t("records_import.field.control_chars")))
+                continue
+            if column in _FOLDED:
+                cleaned = _fold(cleaned)
+            texts[column] = cleaned
+        return texts, cells
+
+
+def _check_header(header: tuple[object, ...]) -> tuple[_Columns | None, list[RecordImportError]]:
+    """The column positions, or None when the rows cannot be read (a required or repeated column)."""
+    index: dict[str, int] = {}
+    unnamed: set[int] = set()
+    unknown: list[str] = []
+    repeated: list[str] = []
+    for position, cell in enumerate(header):
+        name = cell_text(cell).translate(_INVISIBLE).strip()
+        if not name:
+            unnamed.add(position)
+        elif name not in _COLUMN_ORDER:
+            unknown.append(name)
+        elif name in index:
+            repeated.append(name)
+        else:
+            index[name] = position
+    errors: list[RecordImportError] = []
+    missing = [name for name in REQUIRED_HEADERS if name not in index]
+    if missing:
+        errors.append(_header_error(t("records_import.header.missing", names=_SEPARATOR.join(missing))))
+    if repeated:
+        errors.append(_header_error(t("records_import.header.duplicate", names=_SEPARATOR.join(repeated))))
+    if unknown:
+        detail = t(
+            "records_import.header.unknown",
+            names=_SEPARATOR.join(_shown(name) for name in unknown),
+            allowed=_SEPARATOR.join(RECORD_HEADERS),
+        )
+        errors.append(_header_error(detail))
+    # Rows are still checked when only unknown columns are wrong, so every problem shows at once.
+    if missing or repeated:
+        return None, errors
+    return _Columns(index=index, unnamed=frozenset(unnamed), width=len(header)), errors
+
+
+def _looks_like_formula(raw: str) -> bool:
+    # XML parsers turn a CR into LF, so in an .xlsx a leading CR arrives as a leading LF.
+    return raw.startswith(_FORMULA_START_RAW) or raw.strip().startswith(_FORMULA_START)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _field_error(row: int, column: str, detail: str) -> RecordImportError:
+    message = t("records_import.at_row_field", row=row, field=column, detail=detail)
+    return RecordImportError(row=row, field=column, message=message)
+
+
+def _row_error(row: int, detail: str) -> RecordImportError:
+    return RecordImportError(row=row, field=None, message=t("records_import.at_row", row=row, detail=detail))
+
+
+def _header_error(detail: str) -> RecordImportError:
+    return RecordImportError(row=1, field=None, message=t("records_import.at_header", detail=detail))
+
+
+def _file_error(message: str) -> RecordImportError:
+    return RecordImportError(row=None, field=None, message=message)
+
+
+def _error_order(error: RecordImportError) -> tuple[int, int]:
+    """Sort key: file errors first, then by row, then by column in the import's order."""
+    return (error.row or 0, _COLUMN_ORDER.get(error.field, -1) if error.field else -1)
+
+
+def _shown(value: str) -> str:
+    """A value as quoted back in a message, cut short so one bad cell cannot flood the report."""
+    return value if len(value) <= _SHOWN_LENGTH else value[:_SHOWN_LENGTH] + "…"

@@ -1,0 +1,306 @@
+"""Daily records in the browser: quick entry on a phone, the leader's review queue, the month loop,
+the task book, evidence, reminders, quality signals and the ledger status."""
+
+import contextlib
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from kaohe.auth.permissions import Perm
+from kaohe.errors import Invalid, KaoheError
+from kaohe.messages import t
+from kaohe.org import service as org_service
+from kaohe.org.models import Staff
+from kaohe.records import importing_service, ledger_service, month, service, signals_service, tasks
+from kaohe.records.clock import LOCAL, now
+from kaohe.records.models import RecordStatus
+from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn, TaskCreate
+from kaohe.web.deps import CurrentPrincipal, SessionDep, page_guard, requires
+from kaohe.web.forms import parse_form
+from kaohe.web.templating import render
+
+router = APIRouter(dependencies=[Depends(page_guard)])
+
+
+def _local_form(raw: dict[str, object]) -> dict[str, object]:
+    """datetime-local inputs carry no zone: they are the unit's local time."""
+    out = dict(raw)
+    for name in ("started_at", "ended_at"):
+        value = out.get(name)
+        if isinstance(value, str) and value and "+" not in value[10:] and not value.endswith("Z"):
+            with contextlib.suppress(ValueError):
+                out[name] = datetime.fromisoformat(value).replace(tzinfo=LOCAL).isoformat()
+    return out
+
+
+def _my_tasks(db: SessionDep, principal: CurrentPrincipal) -> list:  # type: ignore[type-arg]
+    if principal.staff_id is None:
+        return []
+    return tasks.tasks_of(db, actor=principal, staff_id=principal.staff_id, year=now().astimezone(LOCAL).year)
+
+
+def _list_context(db: SessionDep, principal: CurrentPrincipal, staff_id: str, status: str, month_: str,
+                  page: int, **extra: object) -> dict[str, object]:
+    query = service.RecordQuery(
+        staff_id=int(staff_id) if staff_id.isdigit() else None,
+        status=RecordStatus(status) if status in RecordStatus.__members__ else None,
+        month=month_ if len(month_) == 7 else "", page=page)
+    rows, total = service.search(db, actor=principal, query=query)
+    local_now = now().astimezone(LOCAL)
+    return {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // query.per_page)),
+            "args": {"staff_id": staff_id, "status": status, "month": month_}, "statuses": list(RecordStatus),
+            "tasks": _my_tasks(db, principal), "default_end": local_now.strftime("%Y-%m-%dT%H:%M"),
+            "default_start": (local_now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "pending": len(service.pending_for_leader(db, actor=principal)), **extra}
+
+
+@router.get("/records")
+def records(request: Request, db: SessionDep, principal: CurrentPrincipal, staff_id: str = "", status: str = "",
+            month: str = "", page: Annotated[int, Query(ge=1)] = 1, saved: str = "") -> Response:
+    notice = None
+    if saved == "late":
+        notice = t("records.saved_late", hours=service.entry_limit_hours(db, now().astimezone(LOCAL).year))
+    elif saved:
+        notice = t("records.saved")
+    return render(request, "records/list.html",
+                  _list_context(db, principal, staff_id, status, month, page, notice=notice))
+
+
+@router.post("/records")
+async def record_create(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    try:
+        form = await request.form()
+        raw = _local_form({k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"})
+        from pydantic import ValidationError
+
+        from kaohe.web.forms import chinese_errors
+
+        try:
+            record_in = RecordCreate.model_validate({k: (v or None) if k in ("task_item_id", "staff_no") else v
+                                                     for k, v in raw.items()})
+        except ValidationError as exc:
+            raise Invalid(t("common.invalid_input"), details=chinese_errors(exc)) from None
+        created = service.create_record(db, actor=principal, record_in=record_in, now=now())
+    except KaoheError as exc:
+        db.rollback()
+        return render(request, "records/list.html", _list_context(
+            db, principal, "", "", "", 1, error=exc.message, details=exc.details, values=dict(form)),
+            status_code=exc.status_code)
+    return RedirectResponse(f"/records?saved={'late' if created.record.late else '1'}", status_code=303)
+
+
+@router.get("/records/review")
+def review_queue(request: Request, db: SessionDep, principal: requires(Perm.records_review)) -> Response:
+    return render(request, "records/review.html", {"rows": service.pending_for_leader(db, actor=principal)})
+
+
+@router.post("/records/review")
+async def review_submit(request: Request, db: SessionDep, principal: requires(Perm.records_review)) -> Response:
+    form = await request.form()
+    ids = [int(v) for v in form.getlist("record_ids") if str(v).isdigit()]
+    action = "return" if form.get("action") == "return" else "confirm"
+    mark = str(form.get("quality_mark") or "")
+    try:
+        if not ids:
+            raise Invalid(t("common.invalid_input"), details=["请至少选择一条记录。"])
+        review_in = ReviewIn(record_ids=ids, action=action, comment=str(form.get("comment") or ""),
+                             quality_mark=int(mark) if mark.isdigit() else None)
+        done = service.review(db, actor=principal, review_in=review_in, now=now())
+    except KaoheError as exc:
+        db.rollback()
+        return render(request, "records/review.html", {
+            "rows": service.pending_for_leader(db, actor=principal), "error": exc.message,
+            "details": exc.details}, status_code=exc.status_code)
+    back = str(form.get("back") or "")
+    if back.startswith("/records/") and back[9:].isdigit():
+        return RedirectResponse(back, status_code=303)
+    return render(request, "records/review.html", {
+        "rows": service.pending_for_leader(db, actor=principal),
+        "notice": t(f"records.reviewed_{action}", count=len(done))})
+
+
+@router.get("/records/month")
+def month_page(request: Request, db: SessionDep, principal: CurrentPrincipal, department_id: str = "",
+               month: str = "") -> Response:
+    local_now = now().astimezone(LOCAL)
+    month = month if len(month) == 7 else (local_now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    departments = org_service.list_departments(db)
+    if not department_id.isdigit():
+        me = db.get(Staff, principal.staff_id) if principal.staff_id else None
+        department_id = str(me.department_id if me else departments[0].id)
+    from kaohe.records.month import department_month, may_close
+
+    state = department_month(db, actor=principal, department_id=int(department_id), month=month, now=now())
+    return render(request, "records/month.html", {
+        "state": state, "departments": departments, "month": month,
+        "can_close": may_close(principal, int(department_id)) and state.closed is None})
+
+
+@router.post("/records/month/close")
+def month_close(request: Request, db: SessionDep, principal: CurrentPrincipal,
+                department_id: Annotated[int, Form()], month_: Annotated[str, Form(alias="month")],
+                summary: Annotated[str, Form(max_length=4000)]) -> Response:
+    from kaohe.records.month import close_month, department_month, may_close
+
+    try:
+        close_month(db, actor=principal, department_id=department_id, month=month_, summary=summary, now=now())
+    except KaoheError as exc:
+        db.rollback()
+        state = department_month(db, actor=principal, department_id=department_id, month=month_, now=now())
+        return render(request, "records/month.html", {
+            "state": state, "departments": org_service.list_departments(db), "month": month_,
+            "can_close": may_close(principal, department_id) and state.closed is None, "summary": summary,
+            "error": exc.message, "details": exc.details}, status_code=exc.status_code)
+    return RedirectResponse(f"/records/month?department_id={department_id}&month={month_}", status_code=303)
+
+
+@router.get("/records/reminders")
+def reminders(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    return render(request, "records/reminders.html", {"items": month.reminders(db, actor=principal, now=now())})
+
+
+@router.get("/records/signals")
+def signals(request: Request, db: SessionDep, principal: requires(Perm.records_signals)) -> Response:
+    return render(request, "records/signals.html", signals_service.report(db, actor=principal, now=now()))
+
+
+@router.get("/records/import")
+def import_form(request: Request, principal: requires(Perm.records_import)) -> Response:
+    return render(request, "records/import.html", {})
+
+
+@router.post("/records/import")
+async def import_submit(request: Request, db: SessionDep, principal: requires(Perm.records_import),
+                        file: Annotated[UploadFile | None, File()] = None) -> Response:
+    try:
+        if file is None or not file.filename:
+            raise Invalid(t("common.file_missing"))
+        data = await file.read(10 * 1024 * 1024 + 1)
+        count = importing_service.import_records(db, actor=principal, data=data, filename=file.filename, now=now())
+    except KaoheError as exc:
+        return render(request, "records/import.html", {"error": exc.message, "details": exc.details},
+                      status_code=exc.status_code)
+    return render(request, "records/import.html", {"notice": t("records.import_done", count=count)})
+
+
+@router.get("/ledger")
+def ledger_page(request: Request, db: SessionDep, principal: requires(Perm.ledger_read)) -> Response:
+    result = ledger_service.verify_ledger(db)
+    return render(request, "records/ledger.html", {"result": result,
+                                                   "anchor": ledger_service.anchor_text(db, now=now())})
+
+
+@router.get("/tasks")
+def task_book(request: Request, db: SessionDep, principal: CurrentPrincipal, staff_id: str = "",
+              year: int = 0) -> Response:
+    year = year or now().astimezone(LOCAL).year
+    target = int(staff_id) if staff_id.isdigit() else principal.staff_id
+    person = org_service.get_staff(db, actor=principal, staff_id=target) if target else None
+    items = tasks.tasks_of(db, actor=principal, staff_id=person.id, year=year) if person else []
+    return render(request, "records/tasks.html", {
+        "person": person, "items": items, "year": year,
+        "can_edit": bool(person and principal.may_see_staff(person, Perm.tasks_write))})
+
+
+@router.post("/tasks")
+async def task_create(request: Request, db: SessionDep, principal: requires(Perm.tasks_write)) -> Response:
+    raw: dict = {}
+    try:
+        task_in, raw = await parse_form(request, TaskCreate)
+        task = tasks.create_task(db, actor=principal, task_in=task_in)
+    except KaoheError as exc:
+        db.rollback()
+        person = db.scalar(select(Staff).where(Staff.employee_no == str(raw.get("staff_no", ""))))
+        return render(request, "records/tasks.html", {
+            "person": person, "items": [], "year": now().astimezone(LOCAL).year, "can_edit": True,
+            "values": getattr(exc, "raw", raw), "error": exc.message, "details": exc.details},
+            status_code=exc.status_code)
+    return RedirectResponse(f"/tasks?staff_id={task.staff_id}&year={task.year}", status_code=303)
+
+
+@router.post("/tasks/progress")
+async def task_progress(request: Request, db: SessionDep, principal: requires(Perm.tasks_write),
+                        file: Annotated[UploadFile | None, File()] = None) -> Response:
+    try:
+        if file is None or not file.filename:
+            raise Invalid(t("common.file_missing"))
+        count = tasks.import_progress(db, actor=principal, data=await file.read(5 * 1024 * 1024 + 1),
+                                      filename=file.filename, now=now())
+    except KaoheError as exc:
+        return render(request, "records/tasks.html", {"person": None, "items": [], "year": now().year,
+                                                      "can_edit": True, "error": exc.message,
+                                                      "details": exc.details}, status_code=exc.status_code)
+    return render(request, "records/tasks.html", {"person": None, "items": [], "year": now().year,
+                                                  "can_edit": True, "notice": t("records.progress_done",
+                                                                                count=count)})
+
+
+@router.get("/records/{record_id}")
+def record_detail(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    record = service.get_record(db, actor=principal, record_id=record_id)
+    return render(request, "records/detail.html", {
+        "record": record, "versions": service.versions(db, record), "history": service.history(db, record),
+        "evidence": service.evidence(db, record),
+        "can_edit": service.may_edit(principal, record) and record.status is not RecordStatus.confirmed,
+        "can_review": principal.staff_id is not None and record.staff.supervisor_id == principal.staff_id
+        and record.staff_id != principal.staff_id and record.status is RecordStatus.submitted
+        and principal.can(Perm.records_review)})
+
+
+@router.get("/records/{record_id}/edit")
+def record_edit(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    record = service.get_record(db, actor=principal, record_id=record_id)
+    return render(request, "records/edit.html", {"record": record, "tasks": _my_tasks(db, principal)})
+
+
+@router.post("/records/{record_id}/edit")
+async def record_update(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    from pydantic import ValidationError
+
+    from kaohe.web.forms import chinese_errors
+
+    form = await request.form()
+    raw = _local_form({k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"})
+    try:
+        try:
+            record_in = RecordUpdate.model_validate({k: (v or None) if k == "task_item_id" else v
+                                                     for k, v in raw.items()})
+        except ValidationError as exc:
+            raise Invalid(t("common.invalid_input"), details=chinese_errors(exc)) from None
+        service.update_record(db, actor=principal, record_id=record_id, record_in=record_in, now=now())
+    except KaoheError as exc:
+        db.rollback()
+        record = service.get_record(db, actor=principal, record_id=record_id)
+        return render(request, "records/edit.html", {"record": record, "tasks": _my_tasks(db, principal),
+                                                     "error": exc.message, "details": exc.details},
+                      status_code=exc.status_code)
+    return RedirectResponse(f"/records/{record_id}", status_code=303)
+
+
+@router.post("/records/{record_id}/evidence")
+async def evidence_upload(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal,
+                          file: Annotated[UploadFile | None, File()] = None) -> Response:
+    try:
+        if file is None or not file.filename:
+            raise Invalid(t("common.file_missing"))
+        service.add_evidence(db, actor=principal, record_id=record_id, filename=file.filename,
+                             data=await file.read(service.EVIDENCE_MAX_BYTES + 1), now=now())
+    except KaoheError as exc:
+        db.rollback()
+        record = service.get_record(db, actor=principal, record_id=record_id)
+        return render(request, "records/detail.html", {
+            "record": record, "versions": service.versions(db, record), "history": service.history(db, record),
+            "evidence": service.evidence(db, record), "can_edit": service.may_edit(principal, record),
+            "can_review": False, "error": exc.message}, status_code=exc.status_code)
+    return RedirectResponse(f"/records/{record_id}", status_code=303)
+
+
+@router.get("/records/evidence/{attachment_id}")
+def evidence_download(attachment_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    attachment = service.get_evidence(db, actor=principal, attachment_id=attachment_id)
+    return Response(attachment.data, media_type=attachment.content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{attachment.id}-{attachment.sha256[:8]}",
+        "X-Content-SHA256": attachment.sha256})
