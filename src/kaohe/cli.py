@@ -70,9 +70,17 @@ def demo(
     with _session() as db:
         try:
             sign_ins = load_demo_unit(db, unit, password=settings.demo_password)
+            if not staff:
+                from kaohe.records.clock import LOCAL, now
+                from kaohe.records.demo_load import load_demo_records
+
+                counts = load_demo_records(db, unit, today=now().astimezone(LOCAL).date(), seed=seed)
         except KaoheError as exc:
             _fail(exc)
     typer.echo(f"演示单位「{unit.name}」：{len(unit.departments)} 个部门，{len(unit.staff)} 人。")
+    if not staff:
+        typer.echo(f"近一个季度的工作记录 {counts['records']} 条（审核 {counts['reviews']} 次），年度任务 "
+                   f"{counts['tasks']} 项，月度办结 {counts['closes']} 次。")
     typer.echo(f"演示账号（密码均为 {settings.demo_password}）：")
     for s in sign_ins:
         roles = "、".join(label(r) for r in s.roles)

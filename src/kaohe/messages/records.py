@@ -61,4 +61,5 @@ MESSAGES: dict[str, str] = {
     "records.stage.leader": "待分管领导审核",
     "records.stage.department": "待部门办结",
     "records.stage.empty": "本月无记录",
+    "records.bad_quarter": "季度「{quarter}」格式应为 2026-Q4。",
 }

@@ -86,6 +86,7 @@ MESSAGES: dict[str, str] = {
     "scheme.deadline_neither": "时限需设定 hours(小时)或 working_days(工作日)之一",
     "scheme.deadline_both": "时限只能设定 hours(小时)或 working_days(工作日)其中之一",
     "scheme.record_weight": "日常记录权重 {value}% 低于下限 {limit}%",
+    "scheme.record_score_sum": "记录得分的数量、及时性、质量三项权重合计应为 100，现为 {total}",
     "scheme.quarter_weights_missing": "按加权合成年度结果时必须设定 quarter_weights",
     "scheme.quarter_weights_count": "季度权重数量为 {count},应与季度数 {quarters} 一致",
     "scheme.quarter_weights_sum": "季度权重之和为 {total},应为 100",

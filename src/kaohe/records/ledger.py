@@ -15,7 +15,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,8 @@ from kaohe.messages import t
 GENESIS = "0" * 64
 FIRST_SEQ = 1
 FRAME_VERSION = b"kaohe.ledger.v1"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 CHANGED = "changed"
 REMOVED = "removed"
@@ -99,15 +101,19 @@ def canonical(payload: Mapping[str, Any]) -> bytes:
 # --- entries ------------------------------------------------------------------------------------------
 
 def entry_hash(seq: int, at: datetime, kind: str, payload_bytes: bytes, prev_hash: str) -> str:
-    """SHA-256 (hex) over the framing `v1;seq;time;len:kind;len:prev_hash;len:payload`.
+    """SHA-256 (hex) over the framing `kaohe.ledger.v1;seq;µs;len:kind;len:prev_hash;len:` + payload.
 
-    Every variable field is length-prefixed, so no two different entries share a framing; `seq` and
-    `prev_hash` are inside, so moving or dropping an entry breaks the chain.
+    `µs` is `at` as whole microseconds since 1970-01-01 UTC (the same instant gives the same number
+    whatever its offset, and it is five times cheaper than ISO text). Every variable field is
+    length-prefixed, so no two different entries share a framing; `seq` and `prev_hash` are inside,
+    so moving or dropping an entry breaks the chain.
     """
+    if at.tzinfo is None:
+        raise ValueError(f"naive datetime {at!r}: ledger times must carry a UTC offset")
     kind_bytes = kind.encode("utf-8")
     prev_bytes = prev_hash.encode("ascii")
-    header = b"%s;%d;%s;%d:%s;%d:%s;%d:" % (
-        FRAME_VERSION, seq, _instant(at).encode("ascii"), len(kind_bytes), kind_bytes,
+    header = b"%s;%d;%d;%d:%s;%d:%s;%d:" % (
+        FRAME_VERSION, seq, (at - EPOCH) // MICROSECOND, len(kind_bytes), kind_bytes,
         len(prev_bytes), prev_bytes, len(payload_bytes))
     digest = hashlib.sha256(header)
     digest.update(payload_bytes)

@@ -138,7 +138,8 @@ def close_month(db: Session, *, actor: Principal, department_id: int, month: str
     db.flush()
     ledger_service.append(db, kind="month.close", at=now, payload={
         "department": state.department.code, "month": month, "by": actor.user_id, "summary": summary,
-        "figures": state.figures})
+        # The ledger refuses floats (no canonical text form); shares are recorded as their decimal text.
+        "figures": {k: str(v) if isinstance(v, float) else v for k, v in state.figures.items()}})
     audit.record(db, actor=actor, action="records.close_month", entity_type="department",
                  entity_id=department_id, summary=t("records.audit_close", name=state.department.name, month=month),
                  after={"month": month, **state.figures})

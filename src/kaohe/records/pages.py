@@ -157,6 +157,15 @@ def month_close(request: Request, db: SessionDep, principal: CurrentPrincipal,
     return RedirectResponse(f"/records/month?department_id={department_id}&month={month_}", status_code=303)
 
 
+@router.get("/records/scores")
+def scores(request: Request, db: SessionDep, principal: CurrentPrincipal, quarter: str = "") -> Response:
+    from kaohe.records.scores import quarter_of, quarter_scores
+
+    quarter = quarter or quarter_of(now())
+    people, info = quarter_scores(db, actor=principal, quarter=quarter)
+    return render(request, "records/scores.html", {"people": people, "quarter": quarter, **info})
+
+
 @router.get("/records/reminders")
 def reminders(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
     return render(request, "records/reminders.html", {"items": month.reminders(db, actor=principal, now=now())})

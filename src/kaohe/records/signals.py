@@ -135,9 +135,10 @@ def near_duplicates(records: Sequence[TextRecord], *, threshold: float = 0.85,
                     min_shingles: int = 5) -> list[DuplicatePair]:
     """Every pair of records, same author or not, whose 3-gram sets have Jaccard similarity ≥ threshold.
 
-    Exact, not sampled: an all-pairs similarity join with prefix filtering. Shingles are ranked rarest
-    first; two sets with Jaccard ≥ t must share one of the first |s| − ⌈t·|s|⌉ + 1 shingles of each, and
-    their sizes differ by at most the factor t, so only records meeting both conditions are compared.
+    Exact, not sampled: an all-pairs similarity join with prefix and positional filtering (PPJoin).
+    Shingles are ranked rarest first; two sets with Jaccard ≥ t must share one of the first
+    |s| − ⌈t·|s|⌉ + 1 shingles of each, their sizes differ by at most the factor t, and they share at
+    least t ÷ (1 + t) × (|x| + |y|) shingles, so only records meeting all three are compared in full.
     Texts with fewer than `min_shingles` shingles are left to `too_short`. Most similar pairs first.
     """
     if not 0 < threshold <= 1:
@@ -153,22 +154,39 @@ def near_duplicates(records: Sequence[TextRecord], *, threshold: float = 0.85,
     members = [index for index in range(len(records)) if len(ordered[index]) >= min_shingles]
     members.sort(key=lambda index: (len(ordered[index]), index))
 
-    eps = 1e-9  # keep float error on the safe side: a longer prefix, a looser length bound
-    index_of: dict[int, list[int]] = defaultdict(list)  # shingle rank -> records indexed so far
+    eps = 1e-9  # keep float error on the safe side: longer prefixes, looser bounds
+    ratio = threshold / (1 + threshold)
+    # Posting lists, shingle rank -> [(record, position of the shingle in it)], in increasing record
+    # size; `skip` drops from the front those now too small for every later (larger) record.
+    postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    skip: dict[int, int] = defaultdict(int)
     found: list[tuple[int, int, float, int]] = []
     for x in members:
         tokens = ordered[x]
         size = len(tokens)
         prefix = size - math.ceil(threshold * size - eps) + 1
         min_size = threshold * size - eps
-        candidates: set[int] = set()
-        for token in tokens[:prefix]:
-            postings = index_of[token]
-            for y in postings:
-                if len(ordered[y]) >= min_size:
-                    candidates.add(y)
-            postings.append(x)
-        for y in candidates:
+        overlap: dict[int, int] = {}  # candidate -> shared prefix shingles so far, -1 once pruned
+        for i, token in enumerate(tokens[:prefix]):
+            listed = postings[token]
+            first = skip[token]
+            while first < len(listed) and len(ordered[listed[first][0]]) < min_size:
+                first += 1
+            skip[token] = first
+            for y, j in listed[first:] if first else listed:
+                seen = overlap.get(y, 0)
+                if seen < 0:
+                    continue
+                # Positional filter: the overlap cannot exceed what is found so far plus what is left.
+                needed = math.ceil(ratio * (size + len(ordered[y])) - eps)
+                if seen + 1 + min(size - i - 1, len(ordered[y]) - j - 1) >= needed:
+                    overlap[y] = seen + 1
+                else:
+                    overlap[y] = -1
+            listed.append((x, i))
+        for y, seen in overlap.items():
+            if seen < 0:
+                continue
             shared = len(sets[x] & sets[y])
             similarity = shared / (size + len(ordered[y]) - shared)
             if similarity >= threshold - eps:

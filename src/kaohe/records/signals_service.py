@@ -15,6 +15,11 @@ from kaohe.records.models import WorkRecord
 from kaohe.records.service import entry_limit_hours
 
 DAYS = 92  # about a quarter of records is examined
+# Routine work is described in routine words (the same window, the same kind of case), so only texts
+# that are all but identical count as copy-paste; and a dozen meaningful characters is the floor of a
+# record that says what was done (R2).
+DUPLICATE_THRESHOLD = 0.93
+MIN_CHARS = 12
 
 
 def report(db: Session, *, actor: Principal, now: datetime) -> dict[str, object]:
@@ -42,9 +47,9 @@ def report(db: Session, *, actor: Principal, now: datetime) -> dict[str, object]
         month_start = previous
     return {
         "records": by_id,
-        "duplicates": signals.near_duplicates(texts),
+        "duplicates": signals.near_duplicates(texts, threshold=DUPLICATE_THRESHOLD),
         "bursts": bursts,
-        "short": signals.too_short(texts),
+        "short": signals.too_short(texts, min_chars=MIN_CHARS),
         "late": signals.late(texts, limit_hours=limit),
         "since": since,
         "total": len(rows),

@@ -25,11 +25,23 @@ class Raters(SchemeModel):
     min_raters: Count = 3
 
 
+class RecordScore(SchemeModel):
+    """How the quarterly record score is computed (R6; see docs/scoring.md). The three weights add to 100."""
+
+    expected_per_month: Annotated[float, Field(gt=0, le=200)] = 4
+    volume_weight: Percent = 60
+    timeliness_weight: Percent = 25
+    quality_weight: Percent = 15
+    return_penalty: Percent = 2
+    max_return_penalty: Percent = 20
+
+
 class Records(SchemeModel):
-    """Daily records (R3, R6): their weight in the results and its floor."""
+    """Daily records (R3, R6): their weight in the results and its floor, and their score rule."""
 
     weight: Percent
     min_weight: Percent
+    score: RecordScore = RecordScore()
 
 
 class Cycle(SchemeModel):

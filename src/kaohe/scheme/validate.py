@@ -176,10 +176,15 @@ def _deadlines(scheme: Scheme) -> list[Problem]:
 
 def _records(scheme: Scheme) -> list[Problem]:
     records = scheme.records
+    problems = []
     if records.weight < records.min_weight:
         message = t("scheme.record_weight", value=show(records.weight), limit=show(records.min_weight))
-        return [Problem("records.weight", message)]
-    return []
+        problems.append(Problem("records.weight", message))
+    score = records.score
+    total = score.volume_weight + score.timeliness_weight + score.quality_weight
+    if abs(total - 100) > 1e-9:
+        problems.append(Problem("records.score", t("scheme.record_score_sum", total=show(total))))
+    return problems
 
 
 def _cycle(scheme: Scheme) -> list[Problem]:

@@ -33,7 +33,7 @@ def test_it_is_nan_safe():
 def test_it_caps_the_return_penalty_and_the_range():
     result = scores([10, 10], [100, 0], [10, 0], [10, 10], [10, 10], [1, 5])
     assert result[0] == pytest.approx(60 + 0 + 0 - 20)
-    assert 0 <= result.min() and result.max() <= 100
+    assert result.min() >= 0 and result.max() <= 100
 
 
 def test_it_takes_every_number_from_the_rule():

@@ -1,0 +1,84 @@
+"""The quarterly record score (R6) of everyone the actor may see: one query, one vectorised pass."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from kaohe.auth.permissions import Perm, Principal
+from kaohe.errors import Invalid
+from kaohe.messages import t
+from kaohe.org.enums import StaffStatus
+from kaohe.org.models import Staff
+from kaohe.records.clock import LOCAL
+from kaohe.records.models import RecordStatus, WorkRecord
+from kaohe.scheme import service as scheme_service
+from kaohe.scoring.records import RecordScoreRule, record_scores
+
+
+@dataclass(frozen=True)
+class PersonScore:
+    staff: Staff
+    submitted: int
+    confirmed: int
+    returned: int
+    late: int
+    mean_mark: float | None
+    expected: float
+    score: float
+
+
+def quarter_bounds(quarter: str) -> tuple[datetime, datetime]:
+    """[start, end) of a quarter written 2026-Q4, in China Standard Time."""
+    try:
+        year_text, q_text = quarter.upper().split("-Q")
+        year, q = int(year_text), int(q_text)
+        if not 1 <= q <= 4:
+            raise ValueError
+    except ValueError:
+        raise Invalid(t("records.bad_quarter", quarter=quarter)) from None
+    start = datetime(year, 3 * q - 2, 1, tzinfo=LOCAL)
+    end = datetime(year + (q == 4), (3 * q) % 12 + 1, 1, tzinfo=LOCAL)
+    return start, end
+
+
+def quarter_of(moment: datetime) -> str:
+    local = moment.astimezone(LOCAL)
+    return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
+
+
+def quarter_scores(db: Session, *, actor: Principal, quarter: str) -> tuple[list[PersonScore], dict[str, float]]:
+    """Every visible active person's counts for the quarter and their record score, best first."""
+    start, end = quarter_bounds(quarter)
+    scheme = scheme_service.current(db, year=start.year)
+    settings = scheme.records.score
+    rule = RecordScoreRule(volume_weight=settings.volume_weight, timeliness_weight=settings.timeliness_weight,
+                           quality_weight=settings.quality_weight, return_penalty=settings.return_penalty,
+                           max_return_penalty=settings.max_return_penalty)
+    in_quarter = and_(WorkRecord.staff_id == Staff.id, WorkRecord.ended_at >= start, WorkRecord.ended_at < end)
+    rows = db.execute(
+        select(Staff, func.count(WorkRecord.id),
+               func.count(case((WorkRecord.status == RecordStatus.confirmed, 1))),
+               func.count(case((WorkRecord.status == RecordStatus.returned, 1))),
+               func.count(case((WorkRecord.late.is_(True), 1))),
+               func.avg(WorkRecord.quality_mark))
+        .outerjoin(WorkRecord, in_quarter)
+        .where(actor.staff_filter(Perm.staff_read), Staff.status == StaffStatus.active)
+        .group_by(Staff.id).order_by(Staff.employee_no)).all()
+    expected = settings.expected_per_month * 3
+    n = len(rows)
+    scores = record_scores(
+        confirmed=np.array([r[2] for r in rows], dtype=np.float64),
+        returned=np.array([r[3] for r in rows], dtype=np.float64),
+        late=np.array([r[4] for r in rows], dtype=np.float64),
+        submitted=np.array([r[1] for r in rows], dtype=np.float64),
+        expected=np.full(n, expected, dtype=np.float64),
+        mean_mark=np.array([float(r[5]) if r[5] is not None else np.nan for r in rows], dtype=np.float64),
+        rule=rule) if n else np.array([])
+    people = [PersonScore(staff=r[0], submitted=r[1], confirmed=r[2], returned=r[3], late=r[4],
+                          mean_mark=float(r[5]) if r[5] is not None else None, expected=expected,
+                          score=round(float(s), 1)) for r, s in zip(rows, scores, strict=True)]
+    people.sort(key=lambda p: (-p.score, p.staff.employee_no))
+    return people, {"record_weight": scheme.records.weight, "expected": expected}
