@@ -12,7 +12,7 @@ MESSAGES: dict[str, str] = {
     "records.confirmed_is_final": "记录已经分管领导确认，不能再修改。",
     "records.return_needs_reason": "退回时必须填写退回原因。",
     "records.review_missing": "记录 {id} 不存在。",
-    "records.review_own": "「{title}」是您本人的记录，不能自己确认。",
+    "records.review_own": "「{title}」是您本人的记录或由您代为录入，不能自己确认。",
     "records.review_not_yours": "「{title}」的记录人 {name} 不是您分管的人员。",
     "records.review_not_pending": "「{title}」不在待审核状态。",
     "records.review_refused": "审核未完成：{count} 条记录不能由您处理，所选记录均未改动。",

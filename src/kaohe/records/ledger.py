@@ -194,6 +194,19 @@ def _self_consistent(entry: Entry) -> bool:
     return entry_hash(entry.seq, entry.at, entry.kind, entry.payload, entry.prev_hash) == entry.hash
 
 
+REORDER_WINDOW = 10_000  # how far from its place a moved entry is looked for
+
+
+def _belongs_elsewhere(entry: Entry) -> bool:
+    """An intact entry carrying another number: rows whose seq values were swapped (reordered).
+    Its hash, which covers its true seq, matches a nearby seq; this runs only on the failure path."""
+    for distance in range(1, REORDER_WINDOW + 1):
+        for seq in (entry.seq + distance, entry.seq - distance):
+            if seq >= FIRST_SEQ and entry_hash(seq, entry.at, entry.kind, entry.payload, entry.prev_hash) == entry.hash:
+                return True
+    return False
+
+
 def verify(entries: Iterable[Entry], *, after: Entry | None = None,
            expected_head: tuple[int, str] | None = None) -> VerifyResult:
     """Check a chain in one pass and constant memory; name the first bad entry and why.
@@ -241,6 +254,8 @@ def verify(entries: Iterable[Entry], *, after: Entry | None = None,
         if entry.seq <= seq:
             return failed(entry.seq, REORDERED)
         if not _self_consistent(entry):
+            if _belongs_elsewhere(entry):
+                return failed(entry.seq, REORDERED)
             following = next(stream, None)
             if following is not None and following.prev_hash == head:
                 return failed(entry.seq, INSERTED)

@@ -76,13 +76,13 @@ async def record_create(request: Request, db: SessionDep, principal: CurrentPrin
         raw = _local_form({k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"})
         from pydantic import ValidationError
 
-        from kaohe.web.forms import chinese_errors
+        from kaohe.web.forms import RECORD_LABELS, chinese_errors
 
         try:
             record_in = RecordCreate.model_validate({k: (v or None) if k in ("task_item_id", "staff_no") else v
                                                      for k, v in raw.items()})
         except ValidationError as exc:
-            raise Invalid(t("common.invalid_input"), details=chinese_errors(exc)) from None
+            raise Invalid(t("common.invalid_input"), details=chinese_errors(exc, RECORD_LABELS)) from None
         created = service.create_record(db, actor=principal, record_in=record_in, now=now())
     except KaoheError as exc:
         db.rollback()
@@ -269,7 +269,7 @@ def record_edit(request: Request, record_id: int, db: SessionDep, principal: Cur
 async def record_update(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
     from pydantic import ValidationError
 
-    from kaohe.web.forms import chinese_errors
+    from kaohe.web.forms import RECORD_LABELS, chinese_errors
 
     form = await request.form()
     raw = _local_form({k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"})
@@ -278,7 +278,7 @@ async def record_update(request: Request, record_id: int, db: SessionDep, princi
             record_in = RecordUpdate.model_validate({k: (v or None) if k == "task_item_id" else v
                                                      for k, v in raw.items()})
         except ValidationError as exc:
-            raise Invalid(t("common.invalid_input"), details=chinese_errors(exc)) from None
+            raise Invalid(t("common.invalid_input"), details=chinese_errors(exc, RECORD_LABELS)) from None
         service.update_record(db, actor=principal, record_id=record_id, record_in=record_in, now=now())
     except KaoheError as exc:
         db.rollback()

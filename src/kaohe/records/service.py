@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from kaohe.audit import service as audit
@@ -192,7 +192,8 @@ def review(db: Session, *, actor: Principal, review_in: ReviewIn, now: datetime)
     found = {r.id for r in records}
     problems += [t("records.review_missing", id=i) for i in review_in.record_ids if i not in found]
     for record in records:
-        if record.staff_id == actor.staff_id:
+        if record.staff_id == actor.staff_id or record.recorded_by == actor.user_id:
+            # Nobody confirms a record about themselves, nor one they entered for someone else.
             problems.append(t("records.review_own", title=record.title))
         elif record.staff.supervisor_id != actor.staff_id:
             problems.append(t("records.review_not_yours", title=record.title, name=record.staff.name))
@@ -310,7 +311,8 @@ def pending_for_leader(db: Session, *, actor: Principal) -> list[WorkRecord]:
         select(WorkRecord).join(Staff, WorkRecord.staff_id == Staff.id)
         .options(joinedload(WorkRecord.staff))
         .where(Staff.supervisor_id == actor.staff_id, WorkRecord.status == RecordStatus.submitted,
-               WorkRecord.staff_id != actor.staff_id)
+               WorkRecord.staff_id != actor.staff_id,
+               or_(WorkRecord.recorded_by.is_(None), WorkRecord.recorded_by != actor.user_id))
         .order_by(WorkRecord.ended_at)))
 
 

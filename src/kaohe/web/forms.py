@@ -26,14 +26,21 @@ REASONS = {
 }
 
 
-def chinese_errors(exc: ValidationError) -> list[str]:
+RECORD_LABELS = {
+    "title": "工作事项", "started_at": "开始时间", "ended_at": "结束时间", "stage_result": "阶段成果",
+    "difficulties": "困难及解决措施", "commendation": "表彰或批评", "task_item_id": "关联任务", "staff_no": "工号",
+}
+
+
+def chinese_errors(exc: ValidationError, labels: dict[str, str] = FIELD_LABELS) -> list[str]:
+    """One Chinese line per invalid field, named as the form names it."""
     out = []
     for err in exc.errors():
         field = str(err["loc"][0]) if err.get("loc") else ""
         reason = REASONS.get(err["type"], "格式不正确")
         if err["type"] == "value_error":
             reason = str(err.get("ctx", {}).get("error", reason))
-        out.append(t("common.field_invalid", field=FIELD_LABELS.get(field, field), reason=reason))
+        out.append(t("common.field_invalid", field=labels.get(field, field), reason=reason))
     return out
 
 
