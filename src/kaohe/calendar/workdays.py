@@ -60,21 +60,13 @@ def weekday_name(d: date) -> str:
     return t(f"calendar.weekday.{d.weekday()}")
 
 
-def _package_knows(year: int) -> bool:
-    try:
-        chinese_calendar.is_workday(date(year, 1, 1))
-    except NotImplementedError:
-        return False
-    return True
-
-
 @cache
 def _package_years() -> tuple[int, ...]:
-    dated = [*package_data.holidays, *package_data.workdays]
-    if not dated:
+    # The package answers for exactly the years between its first and last listed holiday.
+    if not package_data.holidays:
         return ()
-    first, last = min(d.year for d in dated), max(d.year for d in dated)
-    return tuple(year for year in range(first, last + 1) if _package_knows(year))
+    years = [d.year for d in package_data.holidays]
+    return tuple(range(min(years), max(years) + 1))
 
 
 def package_years() -> list[int]:

@@ -96,8 +96,10 @@ class Columns:
     width: int
 
 
-def check_header(header: tuple[object, ...]) -> tuple[Columns | None, list[RosterError]]:
-    """The column positions, or None when the rows cannot be read (a required or repeated column)."""
+def scan_header(header: tuple[object, ...], known: Collection[str]
+                ) -> tuple[dict[str, int], set[int], list[str], list[str]]:
+    """Where each known column is, which positions have no name, and the unknown and repeated names.
+    Shared by every spreadsheet import (rosters, records)."""
     index: dict[str, int] = {}
     unnamed: set[int] = set()
     unknown: list[str] = []
@@ -106,12 +108,18 @@ def check_header(header: tuple[object, ...]) -> tuple[Columns | None, list[Roste
         name = cell_text(cell).translate(_INVISIBLE).strip()
         if not name:
             unnamed.add(position)
-        elif name not in _COLUMN_ORDER:
+        elif name not in known:
             unknown.append(name)
         elif name in index:
             repeated.append(name)
         else:
             index[name] = position
+    return index, unnamed, unknown, repeated
+
+
+def check_header(header: tuple[object, ...]) -> tuple[Columns | None, list[RosterError]]:
+    """The column positions, or None when the rows cannot be read (a required or repeated column)."""
+    index, unnamed, unknown, repeated = scan_header(header, _COLUMN_ORDER)
     errors: list[RosterError] = []
     missing = [name for name in REQUIRED_HEADERS if name not in index]
     if missing:

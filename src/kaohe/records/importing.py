@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 
 from kaohe.messages import t
-from kaohe.org.roster_check import cell_text
+from kaohe.org.roster_check import cell_text, scan_header
 from kaohe.org.roster_read import RosterFileRefused, is_blank, read_table
 
 # The column headers are the file format units fill in, so they are fixed here, not in the catalogue.
@@ -407,20 +407,7 @@ class _RowChecker:
 
 def _check_header(header: tuple[object, ...]) -> tuple[_Columns | None, list[RecordImportError]]:
     """The column positions, or None when the rows cannot be read (a required or repeated column)."""
-    index: dict[str, int] = {}
-    unnamed: set[int] = set()
-    unknown: list[str] = []
-    repeated: list[str] = []
-    for position, cell in enumerate(header):
-        name = cell_text(cell).translate(_INVISIBLE).strip()
-        if not name:
-            unnamed.add(position)
-        elif name not in _COLUMN_ORDER:
-            unknown.append(name)
-        elif name in index:
-            repeated.append(name)
-        else:
-            index[name] = position
+    index, unnamed, unknown, repeated = scan_header(header, _COLUMN_ORDER)
     errors: list[RecordImportError] = []
     missing = [name for name in REQUIRED_HEADERS if name not in index]
     if missing:
