@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kaohe.audit import service as audit
 from kaohe.auth import passwords
@@ -38,13 +38,9 @@ def principal_for(user: User, *, via_token: bool = False) -> Principal:
     )
 
 
-def _recent_failures(db: Session, *, since: datetime, **where: str) -> int:
-    """Failures since `since` and since the last success of the same key."""
-    key = LoginAttempt.username if "username" in where else LoginAttempt.ip
-    value = where.get("username", where.get("ip", ""))
-    last_ok = db.scalar(
-        select(func.max(LoginAttempt.at)).where(key == value, LoginAttempt.succeeded.is_(True))
-    )
+def _recent_failures(db: Session, key: InstrumentedAttribute[str], value: str, *, since: datetime) -> int:
+    """Failures for one username (or one IP) since `since` and since its last success."""
+    last_ok = db.scalar(select(func.max(LoginAttempt.at)).where(key == value, LoginAttempt.succeeded.is_(True)))
     start = max(since, last_ok) if last_ok else since
     return db.scalar(
         select(func.count()).where(key == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at > start)
@@ -56,8 +52,8 @@ def authenticate(db: Session, settings: Settings, *, username: str, password: st
     username = username.strip()
     window = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
     if (
-        _recent_failures(db, since=window, username=username) >= settings.login_max_failures
-        or _recent_failures(db, since=window, ip=ip) >= settings.login_max_failures * 4
+        _recent_failures(db, LoginAttempt.username, username, since=window) >= settings.login_max_failures
+        or _recent_failures(db, LoginAttempt.ip, ip, since=window) >= settings.login_max_failures * 4
     ):
         raise TooMany(t("auth.locked", minutes=settings.login_lockout_minutes))
     user = db.scalar(select(User).where(User.username == username))

@@ -9,7 +9,7 @@ from kaohe.audit import service as audit
 from kaohe.auth.permissions import Perm, Principal
 from kaohe.errors import Conflict, Forbidden, Invalid, NotFound
 from kaohe.messages import t
-from kaohe.org.enums import DepartmentKind, Level, PostCategory, StaffStatus
+from kaohe.org.enums import Level, PostCategory, StaffStatus
 from kaohe.org.models import Department, Staff
 from kaohe.org.schemas import DepartmentCreate, DepartmentUpdate, StaffCreate, StaffUpdate
 
@@ -235,7 +235,3 @@ def set_staff_status(db: Session, *, actor: Principal, staff_id: int, status: St
                  before=before, after=audit.snapshot(staff, ("status",)))
     db.commit()
     return staff
-
-
-def department_kinds() -> list[DepartmentKind]:
-    return list(DepartmentKind)

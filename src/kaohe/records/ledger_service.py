@@ -3,7 +3,7 @@
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaohe.records.ledger import Entry, VerifyResult, anchor, canonical, entry_hash, verify
@@ -49,7 +49,3 @@ def anchor_text(db: Session, *, now: datetime) -> str:
         return anchor(None, now)
     return anchor(Entry(seq=head.seq, at=head.at, kind=head.kind, payload=bytes(head.payload),
                         prev_hash=head.prev_hash, hash=head.hash), now)
-
-
-def size(db: Session) -> int:
-    return db.scalar(select(func.count()).select_from(LedgerEntry)) or 0
