@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -117,26 +117,31 @@ def scan_header(header: tuple[object, ...], known: Collection[str]
     return index, unnamed, unknown, repeated
 
 
-def check_header(header: tuple[object, ...]) -> tuple[Columns | None, list[RosterError]]:
-    """The column positions, or None when the rows cannot be read (a required or repeated column)."""
-    index, unnamed, unknown, repeated = scan_header(header, _COLUMN_ORDER)
-    errors: list[RosterError] = []
-    missing = [name for name in REQUIRED_HEADERS if name not in index]
+def read_columns(header: tuple[object, ...], *, known: Collection[str], required: Sequence[str],
+                 allowed: Sequence[str], messages: str) -> tuple[Columns | None, list[str]]:
+    """The column positions, or None when the rows cannot be read (a required or repeated column),
+    and the header's problems in Chinese. `messages` is the catalogue prefix of the import."""
+    index, unnamed, unknown, repeated = scan_header(header, known)
+    details: list[str] = []
+    missing = [name for name in required if name not in index]
     if missing:
-        errors.append(header_error(t("roster.header.missing", names=_SEPARATOR.join(missing))))
+        details.append(t(f"{messages}.header.missing", names=_SEPARATOR.join(missing)))
     if repeated:
-        errors.append(header_error(t("roster.header.duplicate", names=_SEPARATOR.join(repeated))))
+        details.append(t(f"{messages}.header.duplicate", names=_SEPARATOR.join(repeated)))
     if unknown:
-        detail = t(
-            "roster.header.unknown",
-            names=_SEPARATOR.join(_shown(name) for name in unknown),
-            allowed=_SEPARATOR.join(ROSTER_HEADERS),
-        )
-        errors.append(header_error(detail))
-    # Rows are still checked when only unknown columns are wrong, so HR sees every problem at once.
+        details.append(t(f"{messages}.header.unknown", names=_SEPARATOR.join(_shown(name) for name in unknown),
+                         allowed=_SEPARATOR.join(allowed)))
+    # Rows are still checked when only unknown columns are wrong, so every problem shows at once.
     if missing or repeated:
-        return None, errors
-    return Columns(index=index, unnamed=frozenset(unnamed), width=len(header)), errors
+        return None, details
+    return Columns(index=index, unnamed=frozenset(unnamed), width=len(header)), details
+
+
+def check_header(header: tuple[object, ...]) -> tuple[Columns | None, list[RosterError]]:
+    """The roster's columns, and its header problems as errors."""
+    columns, details = read_columns(header, known=_COLUMN_ORDER, required=REQUIRED_HEADERS,
+                                    allowed=ROSTER_HEADERS, messages="roster")
+    return columns, [header_error(detail) for detail in details]
 
 
 @dataclass

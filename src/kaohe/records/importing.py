@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 
 from kaohe.messages import t
-from kaohe.org.roster_check import cell_text, scan_header
+from kaohe.org.roster_check import Columns, cell_text, read_columns
 from kaohe.org.roster_read import RosterFileRefused, is_blank, read_table
 
 # The column headers are the file format units fill in, so they are fixed here, not in the catalogue.
@@ -175,13 +175,6 @@ _Key = tuple[str, str, datetime]
 
 
 @dataclass(frozen=True)
-class _Columns:
-    index: dict[str, int]
-    unnamed: frozenset[int]
-    width: int
-
-
-@dataclass(frozen=True)
 class _When:
     """A parsed time; `date_only` when the cell gave a day without a time of day."""
 
@@ -204,7 +197,7 @@ class _RowChecker:
 
     def __init__(
         self,
-        columns: _Columns,
+        columns: Columns,
         *,
         known_employees: Collection[str],
         known_task_codes: Mapping[str, str],
@@ -405,26 +398,11 @@ class _RowChecker:
         return texts, cells
 
 
-def _check_header(header: tuple[object, ...]) -> tuple[_Columns | None, list[RecordImportError]]:
-    """The column positions, or None when the rows cannot be read (a required or repeated column)."""
-    index, unnamed, unknown, repeated = scan_header(header, _COLUMN_ORDER)
-    errors: list[RecordImportError] = []
-    missing = [name for name in REQUIRED_HEADERS if name not in index]
-    if missing:
-        errors.append(_header_error(t("records_import.header.missing", names=_SEPARATOR.join(missing))))
-    if repeated:
-        errors.append(_header_error(t("records_import.header.duplicate", names=_SEPARATOR.join(repeated))))
-    if unknown:
-        detail = t(
-            "records_import.header.unknown",
-            names=_SEPARATOR.join(_shown(name) for name in unknown),
-            allowed=_SEPARATOR.join(RECORD_HEADERS),
-        )
-        errors.append(_header_error(detail))
-    # Rows are still checked when only unknown columns are wrong, so every problem shows at once.
-    if missing or repeated:
-        return None, errors
-    return _Columns(index=index, unnamed=frozenset(unnamed), width=len(header)), errors
+def _check_header(header: tuple[object, ...]) -> tuple[Columns | None, list[RecordImportError]]:
+    """The record file's columns, and its header problems as errors."""
+    columns, details = read_columns(header, known=_COLUMN_ORDER, required=REQUIRED_HEADERS,
+                                    allowed=RECORD_HEADERS, messages="records_import")
+    return columns, [_header_error(detail) for detail in details]
 
 
 def _looks_like_formula(raw: str) -> bool:
