@@ -19,7 +19,7 @@ from kaohe.records.clock import LOCAL, now
 from kaohe.records.models import RecordStatus
 from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn, TaskCreate
 from kaohe.web.deps import CurrentPrincipal, SessionDep, page_guard, requires
-from kaohe.web.forms import parse_form
+from kaohe.web.forms import RECORD_LABELS, parse_form
 from kaohe.web.templating import render
 
 router = APIRouter(dependencies=[Depends(page_guard)])
@@ -71,23 +71,15 @@ def records(request: Request, db: SessionDep, principal: CurrentPrincipal, staff
 
 @router.post("/records")
 async def record_create(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
+    raw: dict = {}
     try:
-        form = await request.form()
-        raw = _local_form({k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"})
-        from pydantic import ValidationError
-
-        from kaohe.web.forms import RECORD_LABELS, chinese_errors
-
-        try:
-            record_in = RecordCreate.model_validate({k: (v or None) if k in ("task_item_id", "staff_no") else v
-                                                     for k, v in raw.items()})
-        except ValidationError as exc:
-            raise Invalid(t("common.invalid_input"), details=chinese_errors(exc, RECORD_LABELS)) from None
+        record_in, raw = await parse_form(request, RecordCreate, labels=RECORD_LABELS, prepare=_local_form)
         created = service.create_record(db, actor=principal, record_in=record_in, now=now())
     except KaoheError as exc:
         db.rollback()
         return render(request, "records/list.html", _list_context(
-            db, principal, "", "", "", 1, error=exc.message, details=exc.details, values=dict(form)),
+            db, principal, "", "", "", 1, error=exc.message, details=exc.details,
+            values=getattr(exc, "raw", raw)),
             status_code=exc.status_code)
     return RedirectResponse(f"/records?saved={'late' if created.record.late else '1'}", status_code=303)
 
@@ -267,18 +259,8 @@ def record_edit(request: Request, record_id: int, db: SessionDep, principal: Cur
 
 @router.post("/records/{record_id}/edit")
 async def record_update(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
-    from pydantic import ValidationError
-
-    from kaohe.web.forms import RECORD_LABELS, chinese_errors
-
-    form = await request.form()
-    raw = _local_form({k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"})
     try:
-        try:
-            record_in = RecordUpdate.model_validate({k: (v or None) if k == "task_item_id" else v
-                                                     for k, v in raw.items()})
-        except ValidationError as exc:
-            raise Invalid(t("common.invalid_input"), details=chinese_errors(exc, RECORD_LABELS)) from None
+        record_in, _raw = await parse_form(request, RecordUpdate, labels=RECORD_LABELS, prepare=_local_form)
         service.update_record(db, actor=principal, record_id=record_id, record_in=record_in, now=now())
     except KaoheError as exc:
         db.rollback()

@@ -1,5 +1,6 @@
 """Turning submitted forms into schemas, with Chinese messages naming the field."""
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -44,17 +45,30 @@ def chinese_errors(exc: ValidationError, labels: dict[str, str] = FIELD_LABELS) 
     return out
 
 
-async def parse_form(request: Request, model: type[M], *, checkboxes: tuple[str, ...] = ()) -> tuple[M, dict[str, Any]]:
-    """Validate the submitted form into `model`; raises Invalid (with the raw values kept for redisplay)."""
+async def parse_form(
+    request: Request,
+    model: type[M],
+    *,
+    checkboxes: tuple[str, ...] = (),
+    labels: dict[str, str] = FIELD_LABELS,
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> tuple[M, dict[str, Any]]:
+    """Validate the submitted form into `model`; raises Invalid (with the raw values kept for redisplay).
+
+    A blank input means "not given", so the model's default applies (an empty optional text stays
+    empty rather than failing as a missing value). `prepare` adjusts the cleaned values first.
+    """
     form = await request.form()
     raw: dict[str, Any] = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
     for name in checkboxes:
         raw[name] = name in form
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
-    cleaned = {k: (None if v == "" else v) for k, v in cleaned.items()}
+    cleaned = {k: v for k, v in cleaned.items() if v != ""}
+    if prepare is not None:
+        cleaned = prepare(cleaned)
     try:
         return model.model_validate(cleaned), raw
     except ValidationError as exc:
-        error = Invalid(t("common.invalid_input"), details=chinese_errors(exc))
+        error = Invalid(t("common.invalid_input"), details=chinese_errors(exc, labels))
         error.raw = raw  # type: ignore[attr-defined]
         raise error from None

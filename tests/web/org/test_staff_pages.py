@@ -131,3 +131,16 @@ def test_it_shows_chinese_error_pages_without_stack_traces(client_as):
     assert missing.status_code == 404 and "Traceback" not in missing.text
     nowhere = hr.get("/no-such-page")
     assert nowhere.status_code == 404 and "页面或数据不存在" in nowhere.text
+
+
+def test_it_saves_a_form_whose_optional_fields_are_left_blank(client_as, db):
+    """A browser sends empty strings for untouched inputs; they mean "not given", not an error."""
+    hr = client_as("hr")
+    dept = _dept(db, "后勤保障科")
+    response = hr.form("/staff/new", {
+        "employee_no": "N0003", "name": "赵空白", "gender": "", "department_id": dept.id,
+        "post_category": "service", "level": "junior", "title": "", "post_name": "", "supervisor_no": "",
+        "hired_on": "", "phone": ""})
+    assert response.status_code == 303, response.text
+    staff = db.scalar(select(Staff).where(Staff.employee_no == "N0003"))
+    assert (staff.title, staff.post_name, staff.phone, staff.supervisor_id) == ("", "", None, None)
