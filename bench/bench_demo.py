@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from kaohe.auth.permissions import Grant, Principal
-from kaohe.db import make_engine, make_session_factory
+from kaohe.bootstrap import make_engine, make_session_factory
 from kaohe.migrate import upgrade
 from kaohe.org import roster_service
 from kaohe.org.demo_data import build_synthetic_unit

@@ -39,7 +39,7 @@ from tests.support.databases import PostgresServer, find_pg_bin  # noqa: E402
 
 from kaohe.auth.models import User  # noqa: E402
 from kaohe.auth.service import create_token, principal_for  # noqa: E402
-from kaohe.db import make_engine, make_session_factory  # noqa: E402
+from kaohe.bootstrap import make_engine, make_session_factory  # noqa: E402
 from kaohe.migrate import upgrade  # noqa: E402
 from kaohe.org.demo_data import build_demo_unit  # noqa: E402
 from kaohe.org.demo_service import load_demo_unit  # noqa: E402

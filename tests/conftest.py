@@ -17,8 +17,8 @@ from tests.support.databases import PostgresServer, find_pg_bin
 
 from kaohe.auth import service as auth_service
 from kaohe.auth.models import User
+from kaohe.bootstrap import make_engine, make_session_factory
 from kaohe.config import Settings
-from kaohe.db import make_engine, make_session_factory
 from kaohe.migrate import upgrade
 from kaohe.org.demo_data import build_demo_unit
 from kaohe.org.demo_service import load_demo_unit
@@ -52,6 +52,7 @@ def _build_demo(url: str) -> None:
     try:
         with make_session_factory(engine)() as db:
             load_demo_unit(db, build_demo_unit(), password=DEMO_PASSWORD)
+            db.commit()
     finally:
         engine.dispose()
 
@@ -164,6 +165,7 @@ def client_as(app, db, accounts):  # type: ignore[no-untyped-def]
         user = db.scalar(select(User).where(User.username == username))
         assert user is not None, username
         token, row = auth_service.open_session(db, app.state.settings, user=user, ip="testclient", user_agent="pytest")
+        db.commit()
         client = Client(app, base_url="http://testserver")
         client.cookies.set("kaohe_session", token)
         client.csrf = row.csrf_token

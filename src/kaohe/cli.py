@@ -8,8 +8,8 @@ import typer
 from sqlalchemy import select
 
 from kaohe.auth.permissions import Grant, Principal
+from kaohe.bootstrap import Database
 from kaohe.config import get_settings
-from kaohe.db import make_engine, make_session_factory, session_scope
 from kaohe.errors import KaoheError
 from kaohe.org.enums import Role, label
 
@@ -30,8 +30,8 @@ CLI_ACTOR = Principal(user_id=None, username="cli", display_name="命令行", st
 
 
 def _session():  # type: ignore[no-untyped-def]
-    settings = get_settings()
-    return session_scope(make_session_factory(make_engine(settings.database_url)))
+    """The command's unit of work: committed once when the command's block ends without an error."""
+    return Database.from_settings(get_settings()).unit_of_work()
 
 
 def _fail(exc: KaoheError) -> None:

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kaohe.bootstrap import make_engine, make_session_factory
 from kaohe.config import Settings, get_settings
-from kaohe.db import make_engine, make_session_factory
 from kaohe.errors import KaoheError, NotSignedIn, PasswordChangeRequired
 from kaohe.messages import t
 from kaohe.web.deps import CSRF_COOKIE

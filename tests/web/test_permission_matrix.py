@@ -371,6 +371,7 @@ def shared_worlds(templates: dict, pg_server: Any, tmp_path_factory: pytest.Temp
             assert user is not None
             token, row = auth_service.open_session(db, app.state.settings, user=user, ip="testclient",
                                                    user_agent="pytest")
+            db.commit()
             client = Client(app, base_url="http://testserver")
             client.cookies.set("kaohe_session", token)
             client.csrf = row.csrf_token

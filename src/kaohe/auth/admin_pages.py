@@ -15,6 +15,7 @@ from kaohe.messages import t
 from kaohe.org.enums import Role
 from kaohe.org.models import Staff
 from kaohe.web.deps import SessionDep, page_guard, requires
+from kaohe.web.forms import attempt
 from kaohe.web.templating import render
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(page_guard)])
@@ -35,7 +36,6 @@ def _users_context(db: SessionDep, q: str, page: int) -> dict[str, object]:
 
 def _refused(request: Request, db: SessionDep, exc: KaoheError) -> Response:
     """The account list again, with the reason the change was refused; nothing of it was saved."""
-    db.rollback()
     return render(request, "auth/users.html", {**_users_context(db, "", 1), "error": exc.message},
                   status_code=exc.status_code)
 
@@ -54,13 +54,14 @@ async def user_create(request: Request, db: SessionDep, principal: Admin,
     form = await request.form()
     roles = [Role(r) for r in form.getlist("roles") if r in Role.__members__]
     try:
-        staff_id = None
-        if employee_no.strip():
-            staff_id = db.scalar(select(Staff.id).where(Staff.employee_no == employee_no.strip()))
-            if staff_id is None:
-                raise KaoheError(t("org.staff_no_unknown", field="工号", no=employee_no))
-        service.create_user(db, actor=principal, username=username, password=password,
-                            roles=roles or [Role.staff], staff_id=staff_id)
+        with attempt(db):
+            staff_id = None
+            if employee_no.strip():
+                staff_id = db.scalar(select(Staff.id).where(Staff.employee_no == employee_no.strip()))
+                if staff_id is None:
+                    raise KaoheError(t("org.staff_no_unknown", field="工号", no=employee_no))
+            service.create_user(db, actor=principal, username=username, password=password,
+                                roles=roles or [Role.staff], staff_id=staff_id)
     except KaoheError as exc:
         return _refused(request, db, exc)
     return RedirectResponse(f"/admin/users?q={username}", status_code=303)
@@ -71,7 +72,8 @@ async def user_roles(request: Request, user_id: int, db: SessionDep, principal: 
     form = await request.form()
     roles = [Role(r) for r in form.getlist("roles") if r in Role.__members__]
     try:
-        service.set_roles(db, actor=principal, user_id=user_id, roles=roles)
+        with attempt(db):
+            service.set_roles(db, actor=principal, user_id=user_id, roles=roles)
     except KaoheError as exc:
         return _refused(request, db, exc)
     return RedirectResponse("/admin/users", status_code=303)
@@ -81,7 +83,8 @@ async def user_roles(request: Request, user_id: int, db: SessionDep, principal: 
 async def user_active(request: Request, user_id: int, db: SessionDep, principal: Admin) -> Response:
     form = await request.form()
     try:
-        service.set_active(db, actor=principal, user_id=user_id, active=form.get("active") == "1")
+        with attempt(db):
+            service.set_active(db, actor=principal, user_id=user_id, active=form.get("active") == "1")
     except KaoheError as exc:
         return _refused(request, db, exc)
     return RedirectResponse("/admin/users", status_code=303)

@@ -60,14 +60,14 @@ def authenticate(db: Session, settings: Settings, *, username: str, password: st
     ok = passwords.verify_password(user.password_hash if user else None, password)
     db.add(LoginAttempt(username=username, ip=ip, succeeded=bool(ok and user and user.is_active)))
     if not ok or user is None:
-        db.commit()
+        db.flush()
         raise Forbidden(t("auth.bad_credentials"))
     if not user.is_active:
-        db.commit()
+        db.flush()
         raise Forbidden(t("auth.inactive"))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    db.commit()
+    db.flush()
     return user
 
 
@@ -87,7 +87,7 @@ def open_session(db: Session, settings: Settings, *, user: User, ip: str, user_a
                  entity_id=user.id, summary=t("auth.audit_sign_in"), ip=ip)
     # Expired sessions are swept whenever someone signs in, so the table stays small without a job.
     db.execute(delete(AuthSession).where(AuthSession.expires_at < utcnow()))
-    db.commit()
+    db.flush()
     return token, row
 
 
@@ -107,7 +107,7 @@ def close_session(db: Session, *, token: str, actor: Principal) -> None:
     db.execute(delete(AuthSession).where(AuthSession.id == sha256(token)))
     audit.record(db, actor=actor, action="auth.sign_out", entity_type="user", entity_id=actor.user_id,
                  summary=t("auth.audit_sign_out"))
-    db.commit()
+    db.flush()
 
 
 def change_password(db: Session, *, user: User, current: str, new: str, keep_session: str | None = None) -> None:
@@ -124,7 +124,7 @@ def change_password(db: Session, *, user: User, current: str, new: str, keep_ses
     db.execute(stmt)
     audit.record(db, actor=principal_for(user), action="auth.password_change", entity_type="user",
                  entity_id=user.id, summary=t("auth.audit_password_change"))
-    db.commit()
+    db.flush()
 
 
 def reset_password(db: Session, *, actor: Principal, user_id: int) -> str:
@@ -142,7 +142,7 @@ def reset_password(db: Session, *, actor: Principal, user_id: int) -> str:
     db.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
     audit.record(db, actor=actor, action="user.reset_password", entity_type="user", entity_id=user.id,
                  summary=t("auth.audit_reset", username=user.username))
-    db.commit()
+    db.flush()
     return temporary
 
 
@@ -157,7 +157,6 @@ def create_user(
     display_name: str = "",
     check_policy: bool = True,
     password_hash: str | None = None,
-    commit: bool = True,
 ) -> User:
     """Create an account with its roles (actor None means the CLI or the demo builder)."""
     if actor is not None and not actor.can(Perm.user_admin):
@@ -184,8 +183,6 @@ def create_user(
                  summary=t("auth.audit_create", username=username,
                            roles="、".join(label(r) for r in roles)),
                  after={"username": username, "roles": [r.value for r in roles], "staff_id": staff_id})
-    if commit:
-        db.commit()
     return user
 
 
@@ -204,7 +201,7 @@ def set_roles(db: Session, *, actor: Principal, user_id: int, roles: list[Role])
     audit.record(db, actor=actor, action="user.roles", entity_type="user", entity_id=user.id,
                  summary=t("auth.audit_roles", username=user.username),
                  before={"roles": before}, after={"roles": sorted(r.value for r in roles)})
-    db.commit()
+    db.flush()
     return user
 
 
@@ -223,7 +220,7 @@ def set_active(db: Session, *, actor: Principal, user_id: int, active: bool) -> 
     audit.record(db, actor=actor, action="user.activate" if active else "user.deactivate",
                  entity_type="user", entity_id=user.id, summary=user.username,
                  before={"is_active": before}, after={"is_active": active})
-    db.commit()
+    db.flush()
     return user
 
 
@@ -238,7 +235,7 @@ def create_token(db: Session, *, actor: Principal, name: str) -> tuple[str, ApiT
     db.flush()
     audit.record(db, actor=actor, action="token.create", entity_type="api_token", entity_id=row.id,
                  summary=t("auth.audit_token_create", name=name))
-    db.commit()
+    db.flush()
     return secret, row
 
 
@@ -250,7 +247,7 @@ def revoke_token(db: Session, *, actor: Principal, token_id: int) -> None:
         row.revoked_at = utcnow()
         audit.record(db, actor=actor, action="token.revoke", entity_type="api_token", entity_id=row.id,
                      summary=t("auth.audit_token_revoke", name=row.name))
-        db.commit()
+        db.flush()
 
 
 def token_user(db: Session, secret: str) -> User | None:
@@ -266,7 +263,7 @@ def token_user(db: Session, secret: str) -> User | None:
     # Touch at most once a minute so API reads do not turn into writes on every call.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
-        db.commit()
+        db.flush()
     return user
 
 

@@ -14,6 +14,7 @@ from kaohe.db import utcnow
 from kaohe.errors import Invalid, KaoheError
 from kaohe.messages import t
 from kaohe.web.deps import CurrentPrincipal, SessionDep, page_guard, requires
+from kaohe.web.forms import attempt
 from kaohe.web.templating import render
 
 router = APIRouter(prefix="/calendar", dependencies=[Depends(page_guard)])
@@ -42,12 +43,12 @@ def calendar_page(request: Request, db: SessionDep, principal: CurrentPrincipal,
 async def calendar_import(request: Request, db: SessionDep, principal: CalendarAdmin,
                           year: Annotated[int, Form()], file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
-        if file is None or not file.filename:
-            raise Invalid(t("common.file_missing"))
-        data = await file.read(1024 * 1024 + 1)
-        official, closures = service.import_year(db, actor=principal, data=data, filename=file.filename, year=year)
+        with attempt(db):
+            if file is None or not file.filename:
+                raise Invalid(t("common.file_missing"))
+            data = await file.read(1024 * 1024 + 1)
+            official, closures = service.import_year(db, actor=principal, data=data, filename=file.filename, year=year)
     except KaoheError as exc:
-        db.rollback()
         return render(request, "calendar/year.html", _context(db, principal, year, error=exc.message,
                                                               details=exc.details), status_code=exc.status_code)
     return render(request, "calendar/year.html", _context(
@@ -75,7 +76,6 @@ def calendar_set_day(request: Request, db: SessionDep, principal: CalendarAdmin,
         else:
             service.set_day(db, actor=principal, day=when, kind=DayKind(kind), name=name)
     except (KaoheError, ValueError) as exc:
-        db.rollback()
         year = int(day[:4]) if day[:4].isdigit() else utcnow().year
         message = exc.message if isinstance(exc, KaoheError) else t("common.invalid_input")
         return render(request, "calendar/year.html", _context(db, principal, year, error=message),

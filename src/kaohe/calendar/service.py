@@ -66,7 +66,7 @@ def seed_from_package(db: Session, *, actor: Principal | None = None, years: lis
         audit.record(db, actor=actor, action="calendar.seed", entity_type="calendar",
                      entity_id=",".join(map(str, loaded))[:64],
                      summary=t("calendar.audit_seed", years="、".join(map(str, loaded))))
-    db.commit()
+    db.flush()
     return loaded
 
 
@@ -93,7 +93,7 @@ def import_year(db: Session, *, actor: Principal | None, data: bytes, filename: 
     audit.record(db, actor=actor, action="calendar.import", entity_type="calendar", entity_id=year,
                  summary=t("calendar.audit_import", year=year, official=len(official or ()),
                            closures=len(closures)))
-    db.commit()
+    db.flush()
     return len(official or ()), len(closures)
 
 
@@ -113,7 +113,7 @@ def set_day(db: Session, *, actor: Principal, day: date, kind: DayKind, name: st
     audit.record(db, actor=actor, action="calendar.set_day", entity_type="calendar_day", entity_id=day.isoformat(),
                  summary=t("calendar.audit_set_day", day=day.isoformat(), kind=kind.label),
                  before=before, after={"kind": kind.value, "name": name.strip()[:60]})
-    db.commit()
+    db.flush()
 
 
 def remove_day(db: Session, *, actor: Principal, day: date) -> None:
@@ -127,7 +127,7 @@ def remove_day(db: Session, *, actor: Principal, day: date) -> None:
     audit.record(db, actor=actor, action="calendar.remove_day", entity_type="calendar_day",
                  entity_id=day.isoformat(), summary=t("calendar.audit_remove_day", day=day.isoformat()),
                  before=before)
-    db.commit()
+    db.flush()
 
 
 def loaded_years(db: Session) -> list[CalendarYear]:

@@ -2,11 +2,12 @@
 
 from alembic import context
 
-from kaohe import models  # noqa: F401  (registers every table)
+from kaohe.bootstrap import make_engine, register_models
 from kaohe.config import get_settings
-from kaohe.db import Base, make_engine
+from kaohe.db import Base
 
 config = context.config
+register_models()
 target_metadata = Base.metadata
 
 

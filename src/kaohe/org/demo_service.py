@@ -95,6 +95,6 @@ def load_demo_unit(db: Session, unit: DemoUnit, *, password: str) -> list[SignIn
             db.add(user)
     audit.record(db, actor=None, action="demo.load", entity_type="unit", entity_id=unit.code,
                  summary=f"载入演示单位「{unit.name}」：{len(unit.departments)} 个部门，{len(unit.staff)} 人")
-    db.commit()
+    db.flush()
     calendar_service.seed_from_package(db)
     return [SignIn(a.username, a.roles, a.description) for a in unit.accounts]

@@ -15,7 +15,7 @@ from kaohe.org.enums import DepartmentKind, Level, PostCategory, StaffStatus
 from kaohe.org.models import Department, Staff
 from kaohe.org.schemas import DepartmentCreate, StaffCreate, StaffUpdate
 from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, page_guard, requires
-from kaohe.web.forms import parse_form
+from kaohe.web.forms import attempt, parse_form
 from kaohe.web.templating import render
 
 router = APIRouter(dependencies=[Depends(page_guard)])
@@ -86,8 +86,9 @@ def staff_new(request: Request, db: SessionDep, principal: requires(Perm.staff_w
 async def staff_create(request: Request, db: SessionDep, principal: requires(Perm.staff_write)) -> Response:
     raw: dict = {}
     try:
-        staff_in, raw = await parse_form(request, StaffCreate)
-        staff = service.create_staff(db, actor=principal, staff_in=staff_in)
+        with attempt(db):
+            staff_in, raw = await parse_form(request, StaffCreate)
+            staff = service.create_staff(db, actor=principal, staff_in=staff_in)
     except KaoheError as exc:
         raw = getattr(exc, "raw", raw) or dict((await request.form()).items())
         return render(request, "org/staff_form.html",
@@ -126,10 +127,10 @@ async def staff_update(request: Request, staff_id: int, db: SessionDep,
     staff = service.get_staff(db, actor=principal, staff_id=staff_id, perm=Perm.staff_write)
     raw: dict = {}
     try:
-        staff_in, raw = await parse_form(request, StaffUpdate)
-        service.update_staff(db, actor=principal, staff_id=staff_id, staff_in=staff_in)
+        with attempt(db):
+            staff_in, raw = await parse_form(request, StaffUpdate)
+            service.update_staff(db, actor=principal, staff_id=staff_id, staff_in=staff_in)
     except KaoheError as exc:
-        db.rollback()
         raw = getattr(exc, "raw", raw)
         return render(request, "org/staff_form.html",
                       _form_context(db, values=raw, staff=staff, creating=False, error=exc.message,
@@ -190,13 +191,13 @@ async def department_save(request: Request, db: SessionDep, principal: requires(
     department = service.get_department(db, department_id) if department_id else None
     raw: dict = {}
     try:
-        data, raw = await parse_form(request, DepartmentCreate, checkboxes=("is_pilot",))
-        if department is None:
-            service.create_department(db, actor=principal, department_in=data)
-        else:
-            service.update_department(db, actor=principal, department_id=department.id, department_in=data)
+        with attempt(db):
+            data, raw = await parse_form(request, DepartmentCreate, checkboxes=("is_pilot",))
+            if department is None:
+                service.create_department(db, actor=principal, department_in=data)
+            else:
+                service.update_department(db, actor=principal, department_id=department.id, department_in=data)
     except KaoheError as exc:
-        db.rollback()
         return render(request, "org/department_form.html", {
             "values": getattr(exc, "raw", raw), "department": department, "kinds": list(DepartmentKind),
             "error": exc.message, "details": exc.details}, status_code=exc.status_code)
@@ -215,12 +216,13 @@ async def roster_import(request: Request, db: SessionDep, settings: SettingsDep,
                         principal: requires(Perm.roster_import),
                         file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
-        if file is None or not file.filename:
-            raise Invalid(t("common.file_missing"))
-        # Read one byte past the limit so an oversized upload is refused without reading it all.
-        data = await file.read(settings.upload_max_bytes + 1)
-        outcome = roster_service.import_roster(db, actor=principal, data=data, filename=file.filename,
-                                               max_bytes=settings.upload_max_bytes)
+        with attempt(db):
+            if file is None or not file.filename:
+                raise Invalid(t("common.file_missing"))
+            # Read one byte past the limit so an oversized upload is refused without reading it all.
+            data = await file.read(settings.upload_max_bytes + 1)
+            outcome = roster_service.import_roster(db, actor=principal, data=data, filename=file.filename,
+                                                   max_bytes=settings.upload_max_bytes)
     except KaoheError as exc:
         return render(request, "org/roster_import.html", {"error": exc.message, "details": exc.details},
                       status_code=exc.status_code)

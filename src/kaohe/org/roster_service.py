@@ -68,7 +68,7 @@ def import_roster(db: Session, *, actor: Principal, data: bytes, filename: str, 
                      before=before, after=after)
     audit.record(db, actor=actor, action="roster.import", entity_type="roster", entity_id=filename[:64],
                  summary=t("org.audit_import", created=created, updated=updated))
-    db.commit()
+    db.flush()
     return ImportOutcome(created=created, updated=updated)
 
 
@@ -94,5 +94,5 @@ def export_roster(db: Session, *, actor: Principal, fmt: str = "xlsx") -> bytes:
     ]
     audit.record(db, actor=actor, action="roster.export", entity_type="roster", entity_id=fmt,
                  summary=t("org.audit_export", count=len(export)))
-    db.commit()
+    db.flush()
     return write_roster_csv(export) if fmt == "csv" else write_roster_xlsx(export)

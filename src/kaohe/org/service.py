@@ -82,7 +82,7 @@ def create_department(db: Session, *, actor: Principal, department_in: Departmen
     audit.record(db, actor=actor, action="department.create", entity_type="department",
                  entity_id=department.id, summary=t("org.audit_department_create", name=department.name),
                  after=audit.snapshot(department, DEPARTMENT_FIELDS))
-    db.commit()
+    db.flush()
     return department
 
 
@@ -96,7 +96,7 @@ def update_department(db: Session, *, actor: Principal, department_id: int,
     audit.record(db, actor=actor, action="department.update", entity_type="department",
                  entity_id=department.id, summary=t("org.audit_department_update", name=department.name),
                  before=before, after=audit.snapshot(department, DEPARTMENT_FIELDS))
-    db.commit()
+    db.flush()
     return department
 
 
@@ -199,7 +199,7 @@ def create_staff(db: Session, *, actor: Principal, staff_in: StaffCreate) -> Sta
     audit.record(db, actor=actor, action="staff.create", entity_type="staff", entity_id=staff.id,
                  summary=t("org.audit_staff_create", name=staff.name, no=staff.employee_no),
                  after=audit.snapshot(staff, STAFF_FIELDS))
-    db.commit()
+    db.flush()
     return staff
 
 
@@ -212,7 +212,7 @@ def update_staff(db: Session, *, actor: Principal, staff_id: int, staff_in: Staf
     audit.record(db, actor=actor, action="staff.update", entity_type="staff", entity_id=staff.id,
                  summary=t("org.audit_staff_update", name=staff.name, no=staff.employee_no),
                  before=before, after=audit.snapshot(staff, STAFF_FIELDS))
-    db.commit()
+    db.flush()
     return staff
 
 
@@ -233,5 +233,5 @@ def set_staff_status(db: Session, *, actor: Principal, staff_id: int, status: St
                  entity_type="staff", entity_id=staff.id,
                  summary=t("org.audit_staff_status", name=staff.name, no=staff.employee_no),
                  before=before, after=audit.snapshot(staff, ("status",)))
-    db.commit()
+    db.flush()
     return staff

@@ -42,7 +42,7 @@ def load_demo_records(db: Session, unit: DemoUnit, *, today: date, seed: int = 2
         db.add(row)
         db.flush()
         task_ids[task.code] = row.id
-    db.commit()
+    db.flush()
     reviews: list[tuple[datetime, str, int, str, str, int | None]] = []
     for record in demo.records:
         created = service.create_record(db, actor=principal(record.employee_no), now=record.entered_at,
@@ -86,14 +86,15 @@ def _close_past_months(db: Session, unit: DemoUnit, staff: dict[str, Staff], pri
             if when.date() >= today:
                 continue
             try:
-                state = month_service.department_month(db, actor=head, department_id=department.id, month=month,
-                                                       now=when)
-                summary = (f"{department.name}{month}共记录 {state.figures['records']} 条，"
-                           f"已确认 {state.figures['confirmed_share']}%，补录 {state.figures['late_share']}%。"
-                           "重点工作总体按计划推进，下月继续压缩办理时限。")
-                month_service.close_month(db, actor=head, department_id=department.id, month=month,
-                                          summary=summary, now=when.astimezone(LOCAL))
-                closes += 1
+                with db.begin_nested():
+                    state = month_service.department_month(db, actor=head, department_id=department.id, month=month,
+                                                           now=when)
+                    summary = (f"{department.name}{month}共记录 {state.figures['records']} 条，"
+                               f"已确认 {state.figures['confirmed_share']}%，补录 {state.figures['late_share']}%。"
+                               "重点工作总体按计划推进，下月继续压缩办理时限。")
+                    month_service.close_month(db, actor=head, department_id=department.id, month=month,
+                                              summary=summary, now=when.astimezone(LOCAL))
+                    closes += 1
             except KaoheError:
-                db.rollback()  # a month with records still waiting stays open, as it would in reality
+                pass  # a month with records still waiting stays open, as it would in reality
     return closes

@@ -56,5 +56,5 @@ def import_records(db: Session, *, actor: Principal, data: bytes, filename: str,
             "status": record.status.value, **content})
     audit.record(db, actor=actor, action="records.import", entity_type="work_record", entity_id=filename[:64],
                  summary=t("records.audit_import", count=len(result.rows)))
-    db.commit()
+    db.flush()
     return len(result.rows)

@@ -143,7 +143,7 @@ def close_month(db: Session, *, actor: Principal, department_id: int, month: str
     audit.record(db, actor=actor, action="records.close_month", entity_type="department",
                  entity_id=department_id, summary=t("records.audit_close", name=state.department.name, month=month),
                  after={"month": month, **state.figures})
-    db.commit()
+    db.flush()
     return row
 
 

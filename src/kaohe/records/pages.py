@@ -19,7 +19,7 @@ from kaohe.records.clock import LOCAL, now
 from kaohe.records.models import RecordStatus
 from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn, TaskCreate
 from kaohe.web.deps import CurrentPrincipal, SessionDep, page_guard, requires
-from kaohe.web.forms import RECORD_LABELS, parse_form
+from kaohe.web.forms import RECORD_LABELS, attempt, parse_form
 from kaohe.web.templating import render
 
 router = APIRouter(dependencies=[Depends(page_guard)])
@@ -73,10 +73,10 @@ def records(request: Request, db: SessionDep, principal: CurrentPrincipal, staff
 async def record_create(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
     raw: dict = {}
     try:
-        record_in, raw = await parse_form(request, RecordCreate, labels=RECORD_LABELS, prepare=_local_form)
-        created = service.create_record(db, actor=principal, record_in=record_in, now=now())
+        with attempt(db):
+            record_in, raw = await parse_form(request, RecordCreate, labels=RECORD_LABELS, prepare=_local_form)
+            created = service.create_record(db, actor=principal, record_in=record_in, now=now())
     except KaoheError as exc:
-        db.rollback()
         return render(request, "records/list.html", _list_context(
             db, principal, "", "", "", 1, error=exc.message, details=exc.details,
             values=getattr(exc, "raw", raw)),
@@ -96,13 +96,13 @@ async def review_submit(request: Request, db: SessionDep, principal: requires(Pe
     action = "return" if form.get("action") == "return" else "confirm"
     mark = str(form.get("quality_mark") or "")
     try:
-        if not ids:
-            raise Invalid(t("common.invalid_input"), details=["请至少选择一条记录。"])
-        review_in = ReviewIn(record_ids=ids, action=action, comment=str(form.get("comment") or ""),
-                             quality_mark=int(mark) if mark.isdigit() else None)
-        done = service.review(db, actor=principal, review_in=review_in, now=now())
+        with attempt(db):
+            if not ids:
+                raise Invalid(t("common.invalid_input"), details=["请至少选择一条记录。"])
+            review_in = ReviewIn(record_ids=ids, action=action, comment=str(form.get("comment") or ""),
+                                 quality_mark=int(mark) if mark.isdigit() else None)
+            done = service.review(db, actor=principal, review_in=review_in, now=now())
     except KaoheError as exc:
-        db.rollback()
         return render(request, "records/review.html", {
             "rows": service.pending_for_leader(db, actor=principal), "error": exc.message,
             "details": exc.details}, status_code=exc.status_code)
@@ -138,9 +138,9 @@ def month_close(request: Request, db: SessionDep, principal: CurrentPrincipal,
     from kaohe.records.month import close_month, department_month, may_close
 
     try:
-        close_month(db, actor=principal, department_id=department_id, month=month_, summary=summary, now=now())
+        with attempt(db):
+            close_month(db, actor=principal, department_id=department_id, month=month_, summary=summary, now=now())
     except KaoheError as exc:
-        db.rollback()
         state = department_month(db, actor=principal, department_id=department_id, month=month_, now=now())
         return render(request, "records/month.html", {
             "state": state, "departments": org_service.list_departments(db), "month": month_,
@@ -177,10 +177,11 @@ def import_form(request: Request, principal: requires(Perm.records_import)) -> R
 async def import_submit(request: Request, db: SessionDep, principal: requires(Perm.records_import),
                         file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
-        if file is None or not file.filename:
-            raise Invalid(t("common.file_missing"))
-        data = await file.read(10 * 1024 * 1024 + 1)
-        count = importing_service.import_records(db, actor=principal, data=data, filename=file.filename, now=now())
+        with attempt(db):
+            if file is None or not file.filename:
+                raise Invalid(t("common.file_missing"))
+            data = await file.read(10 * 1024 * 1024 + 1)
+            count = importing_service.import_records(db, actor=principal, data=data, filename=file.filename, now=now())
     except KaoheError as exc:
         return render(request, "records/import.html", {"error": exc.message, "details": exc.details},
                       status_code=exc.status_code)
@@ -210,10 +211,10 @@ def task_book(request: Request, db: SessionDep, principal: CurrentPrincipal, sta
 async def task_create(request: Request, db: SessionDep, principal: requires(Perm.tasks_write)) -> Response:
     raw: dict = {}
     try:
-        task_in, raw = await parse_form(request, TaskCreate)
-        task = tasks.create_task(db, actor=principal, task_in=task_in)
+        with attempt(db):
+            task_in, raw = await parse_form(request, TaskCreate)
+            task = tasks.create_task(db, actor=principal, task_in=task_in)
     except KaoheError as exc:
-        db.rollback()
         person = db.scalar(select(Staff).where(Staff.employee_no == str(raw.get("staff_no", ""))))
         return render(request, "records/tasks.html", {
             "person": person, "items": [], "year": now().astimezone(LOCAL).year, "can_edit": True,
@@ -226,10 +227,11 @@ async def task_create(request: Request, db: SessionDep, principal: requires(Perm
 async def task_progress(request: Request, db: SessionDep, principal: requires(Perm.tasks_write),
                         file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
-        if file is None or not file.filename:
-            raise Invalid(t("common.file_missing"))
-        count = tasks.import_progress(db, actor=principal, data=await file.read(5 * 1024 * 1024 + 1),
-                                      filename=file.filename, now=now())
+        with attempt(db):
+            if file is None or not file.filename:
+                raise Invalid(t("common.file_missing"))
+            count = tasks.import_progress(db, actor=principal, data=await file.read(5 * 1024 * 1024 + 1),
+                                          filename=file.filename, now=now())
     except KaoheError as exc:
         return render(request, "records/tasks.html", {"person": None, "items": [], "year": now().year,
                                                       "can_edit": True, "error": exc.message,
@@ -260,10 +262,10 @@ def record_edit(request: Request, record_id: int, db: SessionDep, principal: Cur
 @router.post("/records/{record_id}/edit")
 async def record_update(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
     try:
-        record_in, _raw = await parse_form(request, RecordUpdate, labels=RECORD_LABELS, prepare=_local_form)
-        service.update_record(db, actor=principal, record_id=record_id, record_in=record_in, now=now())
+        with attempt(db):
+            record_in, _raw = await parse_form(request, RecordUpdate, labels=RECORD_LABELS, prepare=_local_form)
+            service.update_record(db, actor=principal, record_id=record_id, record_in=record_in, now=now())
     except KaoheError as exc:
-        db.rollback()
         record = service.get_record(db, actor=principal, record_id=record_id)
         return render(request, "records/edit.html", {"record": record, "tasks": _my_tasks(db, principal),
                                                      "error": exc.message, "details": exc.details},
@@ -275,12 +277,12 @@ async def record_update(request: Request, record_id: int, db: SessionDep, princi
 async def evidence_upload(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal,
                           file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
-        if file is None or not file.filename:
-            raise Invalid(t("common.file_missing"))
-        service.add_evidence(db, actor=principal, record_id=record_id, filename=file.filename,
-                             data=await file.read(service.EVIDENCE_MAX_BYTES + 1), now=now())
+        with attempt(db):
+            if file is None or not file.filename:
+                raise Invalid(t("common.file_missing"))
+            service.add_evidence(db, actor=principal, record_id=record_id, filename=file.filename,
+                                 data=await file.read(service.EVIDENCE_MAX_BYTES + 1), now=now())
     except KaoheError as exc:
-        db.rollback()
         record = service.get_record(db, actor=principal, record_id=record_id)
         return render(request, "records/detail.html", {
             "record": record, "versions": service.versions(db, record), "history": service.history(db, record),

@@ -130,7 +130,7 @@ def create_record(db: Session, *, actor: Principal, record_in: RecordCreate, now
         "record": record.id, "version": 1, "staff": staff.employee_no, "by": actor.user_id, **content})
     audit.record(db, actor=actor, action="record.create", entity_type="work_record", entity_id=record.id,
                  summary=t("records.audit_create", title=record.title, name=staff.name), after=content)
-    db.commit()
+    db.flush()
     return Created(record, True)
 
 
@@ -176,7 +176,7 @@ def update_record(db: Session, *, actor: Principal, record_id: int, record_in: R
     audit.record(db, actor=actor, action="record.update", entity_type="work_record", entity_id=record.id,
                  summary=t("records.audit_update", title=record.title, version=record.version),
                  before=before, after=after)
-    db.commit()
+    db.flush()
     return record
 
 
@@ -218,7 +218,7 @@ def review(db: Session, *, actor: Principal, review_in: ReviewIn, now: datetime)
                      entity_id=record.id, summary=t(f"records.audit_{review_in.action}", title=record.title),
                      before={"status": from_status}, after={"status": target.value,
                                                             "comment": review_in.comment.strip()})
-    db.commit()
+    db.flush()
     return records
 
 
@@ -252,7 +252,7 @@ def add_evidence(db: Session, *, actor: Principal, record_id: int, filename: str
         "by": actor.user_id})
     audit.record(db, actor=actor, action="record.evidence", entity_type="work_record", entity_id=record.id,
                  summary=t("records.audit_evidence", name=name), after={"sha256": digest, "size": len(data)})
-    db.commit()
+    db.flush()
     return attachment
 
 

@@ -48,7 +48,7 @@ def create_task(db: Session, *, actor: Principal, task_in: TaskCreate) -> TaskIt
     audit.record(db, actor=actor, action="task.create", entity_type="task_item", entity_id=task.id,
                  summary=t("records.audit_task_create", title=task.title, name=staff.name),
                  after=audit.snapshot(task, TASK_FIELDS))
-    db.commit()
+    db.flush()
     return task
 
 
@@ -63,7 +63,7 @@ def update_task(db: Session, *, actor: Principal, task_id: int, task_in: TaskBas
     audit.record(db, actor=actor, action="task.update", entity_type="task_item", entity_id=task.id,
                  summary=t("records.audit_task_update", title=task.title), before=before,
                  after=audit.snapshot(task, TASK_FIELDS))
-    db.commit()
+    db.flush()
     return task
 
 
@@ -89,7 +89,7 @@ def set_progress(db: Session, *, actor: Principal, items: Sequence[ProgressIn], 
         audit.record(db, actor=actor, action="task.progress", entity_type="task_item", entity_id=task.id,
                      summary=t("records.audit_progress", title=task.title, progress=item.progress),
                      before=before, after={"progress": item.progress})
-    db.commit()
+    db.flush()
     return len(tasks)
 
 

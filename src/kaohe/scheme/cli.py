@@ -51,10 +51,10 @@ def schema_command() -> None:
 # --- the stored scheme (database from KAOHE_DATABASE_URL) -----------------------------------
 
 def _db_session():  # type: ignore[no-untyped-def]
+    from kaohe.bootstrap import Database
     from kaohe.config import get_settings
-    from kaohe.db import make_engine, make_session_factory, session_scope
 
-    return session_scope(make_session_factory(make_engine(get_settings().database_url)))
+    return Database.from_settings(get_settings()).unit_of_work()
 
 
 def _actor():  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from kaohe.scheme.problems import Problem
 from kaohe.scheme.tree import indicators_for
 from kaohe.scheme.validate_tree import show
 from kaohe.web.deps import CurrentPrincipal, SessionDep, page_guard, requires
+from kaohe.web.forms import attempt
 from kaohe.web.templating import render
 
 router = APIRouter(prefix="/scheme", dependencies=[Depends(page_guard)])
@@ -126,7 +127,6 @@ def scheme_edit(request: Request, version_id: int, db: SessionDep, principal: Sc
 
 
 def _edit_failed(request: Request, db: SessionDep, version_id: int, exc: KaoheError, **extra: Any) -> Response:
-    db.rollback()
     row = service.get_version(db, version_id)
     return render(request, "scheme/edit.html",
                   _editor_context(db, row, problems=getattr(exc, "problems", None) or [Problem("", d) for d in exc.details],
@@ -141,7 +141,8 @@ async def scheme_save(request: Request, version_id: int, db: SessionDep, princip
     edits = [Edit(path, value) for path, value in values.items()]
     before = service.get_version(db, version_id).sha256
     try:
-        row = service.update_draft(db, actor=principal, version_id=version_id, edits=edits)
+        with attempt(db):
+            row = service.update_draft(db, actor=principal, version_id=version_id, edits=edits)
     except KaoheError as exc:
         return _edit_failed(request, db, version_id, exc, values=values)
     return RedirectResponse(f"/scheme/versions/{row.id}/edit?saved={int(row.sha256 != before)}", status_code=303)
@@ -152,7 +153,8 @@ async def scheme_save_yaml(request: Request, version_id: int, db: SessionDep, pr
                            yaml_text: Annotated[str, Form(max_length=MAX_UPLOAD)]) -> Response:
     before = service.get_version(db, version_id).sha256
     try:
-        row = service.update_draft(db, actor=principal, version_id=version_id, text=yaml_text.replace("\r\n", "\n"))
+        with attempt(db):
+            row = service.update_draft(db, actor=principal, version_id=version_id, text=yaml_text.replace("\r\n", "\n"))
     except KaoheError as exc:
         return _edit_failed(request, db, version_id, exc, text=yaml_text, yaml_open=True)
     return RedirectResponse(f"/scheme/versions/{row.id}/edit?saved={int(row.sha256 != before)}", status_code=303)
@@ -161,9 +163,9 @@ async def scheme_save_yaml(request: Request, version_id: int, db: SessionDep, pr
 @router.post("/versions/{version_id}/publish")
 def scheme_publish(request: Request, version_id: int, db: SessionDep, principal: SchemeAdmin) -> Response:
     try:
-        row = service.publish(db, actor=principal, version_id=version_id)
+        with attempt(db):
+            row = service.publish(db, actor=principal, version_id=version_id)
     except KaoheError as exc:
-        db.rollback()
         row = service.get_version(db, version_id)
         return render(request, "scheme/view.html",
                       _view_context(db, principal, row.year, row, error=exc.message, details=exc.details),
@@ -175,9 +177,9 @@ def scheme_publish(request: Request, version_id: int, db: SessionDep, principal:
 def scheme_new_draft(request: Request, db: SessionDep, principal: SchemeAdmin, year: Annotated[int, Form()],
                      note: Annotated[str, Form(max_length=200)] = "") -> Response:
     try:
-        row = service.new_draft(db, actor=principal, year=year, note=note)
+        with attempt(db):
+            row = service.new_draft(db, actor=principal, year=year, note=note)
     except KaoheError as exc:
-        db.rollback()
         year = _year(year)
         return render(request, "scheme/view.html", _view_context(
             db, principal, year, service.current_version(db, year=year), error=exc.message, details=exc.details),
@@ -191,19 +193,19 @@ async def scheme_import(request: Request, db: SessionDep, principal: SchemeAdmin
                         text: Annotated[str, Form(max_length=MAX_UPLOAD)] = "",
                         file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
-        if file is not None and file.filename:
-            data = await file.read(MAX_UPLOAD + 1)
-            if len(data) > MAX_UPLOAD:
-                raise Invalid(t("common.file_too_large", mb=MAX_UPLOAD // (1024 * 1024)))
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise Invalid(t("scheme.not_utf8")) from None
-        if not text.strip():
-            raise Invalid(t("scheme_admin.text_missing"))
-        row = service.import_version(db, actor=principal, year=year, text=text.replace("\r\n", "\n"), note=note)
+        with attempt(db):
+            if file is not None and file.filename:
+                data = await file.read(MAX_UPLOAD + 1)
+                if len(data) > MAX_UPLOAD:
+                    raise Invalid(t("common.file_too_large", mb=MAX_UPLOAD // (1024 * 1024)))
+                try:
+                    text = data.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    raise Invalid(t("scheme.not_utf8")) from None
+            if not text.strip():
+                raise Invalid(t("scheme_admin.text_missing"))
+            row = service.import_version(db, actor=principal, year=year, text=text.replace("\r\n", "\n"), note=note)
     except KaoheError as exc:
-        db.rollback()
         year = _year(year)
         return render(request, "scheme/view.html", _view_context(
             db, principal, year, service.current_version(db, year=year), error=exc.message, details=exc.details),

@@ -160,11 +160,11 @@ def _add_version(db: Session, *, actor: Principal, year: int, text: str, note: s
     latest = db.scalar(select(func.max(SchemeVersion.version)).where(SchemeVersion.year == year)) or 0
     row = SchemeVersion(year=year, version=latest + 1, status=status, yaml_text=text, sha256=sha256(text),
                         created_by=actor.user_id, created_at=utcnow(), note=note.strip()[:200])
-    db.add(row)
     try:
-        db.flush()
+        with db.begin_nested():  # a concurrent writer took the number: undo only this row
+            db.add(row)
+            db.flush()
     except IntegrityError:
-        db.rollback()
         raise Conflict(t("scheme_admin.version_conflict")) from None
     return row
 
@@ -177,7 +177,7 @@ def import_version(db: Session, *, actor: Principal, year: int, text: str, note:
     audit.record(db, actor=actor, action="scheme.import", entity_type="scheme_version", entity_id=row.id,
                  summary=t("scheme_admin.audit_import", year=year, version=row.version),
                  after=audit.snapshot(row, FIELDS))
-    db.commit()
+    db.flush()
     return row
 
 
@@ -194,7 +194,7 @@ def new_draft(db: Session, *, actor: Principal, year: int, note: str = "") -> Sc
     audit.record(db, actor=actor, action="scheme.draft", entity_type="scheme_version", entity_id=row.id,
                  summary=t("scheme_admin.audit_draft", year=year, version=row.version, origin=origin),
                  after=audit.snapshot(row, FIELDS))
-    db.commit()
+    db.flush()
     return row
 
 
@@ -225,7 +225,7 @@ def update_draft(db: Session, *, actor: Principal, version_id: int, edits: Seque
                  summary=t("scheme_admin.audit_update", year=row.year, version=row.version,
                            count=len(edits) if text is None else 0),
                  before=before, after=audit.snapshot(row, FIELDS))
-    db.commit()
+    db.flush()
     return row
 
 
@@ -239,7 +239,7 @@ def publish(db: Session, *, actor: Principal, version_id: int) -> SchemeVersion:
     audit.record(db, actor=actor, action="scheme.publish", entity_type="scheme_version", entity_id=row.id,
                  summary=t("scheme_admin.audit_publish", year=row.year, version=row.version),
                  before=before, after=audit.snapshot(row, ("status",)))
-    db.commit()
+    db.flush()
     return row
 
 
@@ -263,5 +263,5 @@ def freeze(db: Session, *, actor: Principal, year: int) -> SchemeVersion:
     audit.record(db, actor=actor, action="scheme.freeze", entity_type="scheme_version", entity_id=row.id,
                  summary=t("scheme_admin.audit_freeze", year=year, version=row.version),
                  before=before, after=audit.snapshot(row, ("status",)))
-    db.commit()
+    db.flush()
     return row

@@ -27,17 +27,24 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 def get_db(request: Request) -> Iterator[Session]:
+    """The request's unit of work: committed once when the endpoint returns, rolled back if it raises.
+
+    Scope "function" runs the commit before the response is sent, so a redirect is only sent for a
+    change that is already durable, and a failed commit still becomes an error response.
+    """
     session = request.app.state.session_factory()
     try:
         yield session
-    finally:
-        # The use case commits; anything it did not commit is rolled back here.
+        session.commit()
+    except BaseException:
         session.rollback()
+        raise
+    finally:
         session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def client_ip(request: Request) -> str:

@@ -1,10 +1,12 @@
 """Turning submitted forms into schemas, with Chinese messages naming the field."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 
 from kaohe.errors import Invalid
 from kaohe.messages import t
@@ -72,3 +74,11 @@ async def parse_form(
         error = Invalid(t("common.invalid_input"), details=chinese_errors(exc, labels))
         error.raw = raw  # type: ignore[attr-defined]
         raise error from None
+
+
+@contextmanager
+def attempt(db: Session) -> Iterator[None]:
+    """Run a page's use case inside a savepoint: when it raises, what it staged is undone, and the page
+    can show the error while the request's unit of work still commits what came before."""
+    with db.begin_nested():
+        yield

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from kaohe.audit.models import AuditEntry
 from kaohe.auth.permissions import Grant, Principal
-from kaohe.db import make_engine, make_session_factory
+from kaohe.bootstrap import make_engine, make_session_factory
 from kaohe.errors import Forbidden, Invalid
 from kaohe.org import roster_service
 from kaohe.org.enums import Role

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from kaohe.audit.models import AuditEntry
 from kaohe.auth.permissions import Grant, Principal
-from kaohe.db import make_engine, make_session_factory
+from kaohe.bootstrap import make_engine, make_session_factory
 from kaohe.errors import Conflict, Forbidden, Invalid, NotFound
 from kaohe.org.enums import Role
 from kaohe.scheme import service
