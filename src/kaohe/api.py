@@ -15,12 +15,13 @@ from kaohe.audit import service as audit_service
 from kaohe.auth import service as auth_service
 from kaohe.auth.models import User
 from kaohe.auth.permissions import Perm
+from kaohe.auth.roles import Role
 from kaohe.calendar import service as calendar_service
 from kaohe.errors import Invalid
 from kaohe.messages import t
 from kaohe.org import roster_service
 from kaohe.org import service as org_service
-from kaohe.org.enums import Level, PostCategory, Role, StaffStatus
+from kaohe.org.enums import Level, PostCategory, StaffStatus
 from kaohe.org.schemas import (
     DepartmentCreate,
     DepartmentRead,

@@ -8,10 +8,11 @@ import typer
 from sqlalchemy import select
 
 from kaohe.auth.permissions import Grant, Principal
+from kaohe.auth.roles import Role
 from kaohe.bootstrap import Database
 from kaohe.config import get_settings
 from kaohe.errors import KaoheError
-from kaohe.org.enums import Role, label
+from kaohe.org.enums import label
 
 app = typer.Typer(help="kaohe 干事考核平台命令行", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="账号管理", no_args_is_help=True)

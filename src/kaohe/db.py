@@ -1,8 +1,9 @@
 """The declarative base and the column types every model shares (engines live in kaohe.bootstrap)."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -41,3 +42,14 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def enum_column(enum: type[StrEnum]) -> Enum:
+    """Store an enum as its value in a VARCHAR with a CHECK constraint on every backend."""
+    return Enum(
+        enum,
+        native_enum=False,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

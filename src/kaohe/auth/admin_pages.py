@@ -10,9 +10,9 @@ from sqlalchemy.orm import joinedload
 from kaohe.auth import service
 from kaohe.auth.models import User
 from kaohe.auth.permissions import Perm
+from kaohe.auth.roles import Role
 from kaohe.errors import KaoheError
 from kaohe.messages import t
-from kaohe.org.enums import Role
 from kaohe.org.models import Staff
 from kaohe.web.deps import SessionDep, page_guard, requires
 from kaohe.web.forms import attempt

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kaohe.db import Base, utcnow
-from kaohe.org.enums import Role
-from kaohe.org.models import Department, Staff, enum_column
+from kaohe.auth.roles import Role
+from kaohe.db import Base, enum_column, utcnow
+from kaohe.org.models import Department, Staff
 
 
 class User(Base):

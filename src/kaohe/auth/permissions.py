@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from kaohe.org.enums import Role, Scope
+from kaohe.auth.roles import Role, Scope
 from kaohe.org.models import Staff
 
 

@@ -11,11 +11,12 @@ from kaohe.audit import service as audit
 from kaohe.auth import passwords
 from kaohe.auth.models import ApiToken, AuthSession, LoginAttempt, RoleGrant, User
 from kaohe.auth.permissions import Grant, Perm, Principal
+from kaohe.auth.roles import Role
 from kaohe.config import Settings
 from kaohe.db import utcnow
 from kaohe.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from kaohe.messages import t
-from kaohe.org.enums import Role, label
+from kaohe.org.enums import label
 
 TOKEN_PREFIX = "kh_"
 

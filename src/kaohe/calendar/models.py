@@ -6,8 +6,7 @@ from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kaohe.calendar.workdays import DayKind
-from kaohe.db import Base, utcnow
-from kaohe.org.models import enum_column
+from kaohe.db import Base, enum_column, utcnow
 
 
 class CalendarYear(Base):

@@ -6,8 +6,9 @@ Everything here is pure: randomness comes only from the `random.Random` passed i
 import random
 from datetime import date
 
+from kaohe.auth.roles import Role
 from kaohe.org.demo_models import DemoAccount, DemoDepartment, DemoStaff
-from kaohe.org.enums import DepartmentKind, Level, PostCategory, Role
+from kaohe.org.enums import DepartmentKind, Level, PostCategory
 
 M, T, S = PostCategory.management, PostCategory.technical, PostCategory.service
 SR, MID, JR = Level.senior, Level.intermediate, Level.junior

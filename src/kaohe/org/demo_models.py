@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from kaohe.org.enums import DepartmentKind, Level, PostCategory, Role
+from kaohe.auth.roles import Role
+from kaohe.org.enums import DepartmentKind, Level, PostCategory
 
 
 @dataclass(frozen=True)

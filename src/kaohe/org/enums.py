@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from kaohe.auth.roles import Role, Scope
+
 
 class DepartmentKind(StrEnum):
     general = "general"  # 综合管理
@@ -25,25 +27,6 @@ class Level(StrEnum):
 class StaffStatus(StrEnum):
     active = "active"  # 在职
     inactive = "inactive"  # 停用
-
-
-class Role(StrEnum):
-    staff = "staff"  # 干事
-    leader = "leader"  # 分管领导
-    dept_head = "dept_head"  # 部门负责人
-    liaison = "liaison"  # 部门联络员
-    hr = "hr"  # 考核办公室
-    committee = "committee"  # 考核委员会委员
-    inspector = "inspector"  # 纪检
-    staff_rep = "staff_rep"  # 职工代表
-    admin = "admin"  # 系统管理员
-
-
-class Scope(StrEnum):
-    self_ = "self"
-    supervised = "supervised"
-    department = "department"
-    unit = "unit"
 
 
 LABELS: dict[StrEnum, str] = {

@@ -1,24 +1,12 @@
 """The unit, its departments and its staff."""
 
 from datetime import date, datetime
-from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kaohe.db import Base, utcnow
+from kaohe.db import Base, enum_column, utcnow
 from kaohe.org.enums import DepartmentKind, Level, PostCategory, StaffStatus
-
-
-def enum_column(enum: type[StrEnum]) -> Enum:
-    """Store an enum as its value in a VARCHAR with a CHECK constraint on every backend."""
-    return Enum(
-        enum,
-        native_enum=False,
-        length=24,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
 
 
 class Unit(Base):

@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kaohe.db import Base, utcnow
-from kaohe.org.models import Staff, enum_column
+from kaohe.db import Base, enum_column, utcnow
+from kaohe.org.models import Staff
 
 
 class RecordStatus(StrEnum):

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from kaohe.audit import service as audit
 from kaohe.auth.permissions import Perm, Principal
+from kaohe.auth.roles import Scope
 from kaohe.errors import Conflict, Forbidden, Invalid
 from kaohe.messages import t
-from kaohe.org.enums import Scope, StaffStatus
+from kaohe.org.enums import StaffStatus
 from kaohe.org.models import Department, Staff
 from kaohe.records import ledger_service
 from kaohe.records.clock import LOCAL

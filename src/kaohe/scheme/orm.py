@@ -11,8 +11,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kaohe.db import Base, utcnow
-from kaohe.org.models import enum_column
+from kaohe.db import Base, enum_column, utcnow
 
 
 class SchemeStatus(StrEnum):

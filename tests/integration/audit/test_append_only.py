@@ -7,8 +7,8 @@ from sqlalchemy.exc import DBAPIError
 from kaohe.audit import service as audit
 from kaohe.audit.models import AuditEntry
 from kaohe.auth.permissions import Grant, Principal
+from kaohe.auth.roles import Role
 from kaohe.bootstrap import make_engine, make_session_factory
-from kaohe.org.enums import Role
 
 
 @pytest.fixture

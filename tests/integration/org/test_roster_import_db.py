@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from kaohe.audit.models import AuditEntry
 from kaohe.auth.permissions import Grant, Principal
+from kaohe.auth.roles import Role
 from kaohe.bootstrap import make_engine, make_session_factory
 from kaohe.errors import Forbidden, Invalid
 from kaohe.org import roster_service
-from kaohe.org.enums import Role
 from kaohe.org.models import Staff
 
 HR = Principal(user_id=None, username="hr", display_name="考核办公室", staff_id=None, staff_department_id=None,

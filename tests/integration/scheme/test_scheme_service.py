@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from kaohe.audit.models import AuditEntry
 from kaohe.auth.permissions import Grant, Principal
+from kaohe.auth.roles import Role
 from kaohe.bootstrap import make_engine, make_session_factory
 from kaohe.errors import Conflict, Forbidden, Invalid, NotFound
-from kaohe.org.enums import Role
 from kaohe.scheme import service
 from kaohe.scheme.edits import Edit
 from kaohe.scheme.loader import default_scheme_text, load_scheme_text
