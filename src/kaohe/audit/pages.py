@@ -3,15 +3,15 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from kaohe.audit import service
 from kaohe.auth.permissions import Perm
-from kaohe.web.deps import SessionDep, page_guard, requires
+from kaohe.web.deps import SessionDep, requires
 from kaohe.web.templating import render
 
-router = APIRouter(dependencies=[Depends(page_guard)])
+router = APIRouter()
 
 
 def _date(text: str) -> date | None:

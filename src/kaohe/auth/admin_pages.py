@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -14,11 +14,11 @@ from kaohe.auth.roles import Role
 from kaohe.errors import KaoheError
 from kaohe.messages import t
 from kaohe.org.models import Staff
-from kaohe.web.deps import SessionDep, page_guard, requires
+from kaohe.web.deps import SessionDep, requires
 from kaohe.web.forms import attempt
 from kaohe.web.templating import render
 
-router = APIRouter(prefix="/admin", dependencies=[Depends(page_guard)])
+router = APIRouter(prefix="/admin")
 Admin = requires(Perm.user_admin)
 PER_PAGE = 30
 

@@ -4,7 +4,7 @@ import calendar as month_calendar
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from kaohe.auth.permissions import Perm
@@ -13,11 +13,11 @@ from kaohe.calendar.workdays import DayKind
 from kaohe.db import utcnow
 from kaohe.errors import Invalid, KaoheError
 from kaohe.messages import t
-from kaohe.web.deps import CurrentPrincipal, SessionDep, page_guard, requires
+from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
 from kaohe.web.forms import attempt
 from kaohe.web.templating import render
 
-router = APIRouter(prefix="/calendar", dependencies=[Depends(page_guard)])
+router = APIRouter(prefix="/calendar")
 CalendarAdmin = requires(Perm.calendar_write)
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
@@ -14,11 +14,11 @@ from kaohe.org import roster_service, service
 from kaohe.org.enums import DepartmentKind, Level, PostCategory, StaffStatus
 from kaohe.org.models import Department, Staff
 from kaohe.org.schemas import DepartmentCreate, StaffCreate, StaffUpdate
-from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, page_guard, requires
+from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
 from kaohe.web.forms import attempt, parse_form
 from kaohe.web.templating import render
 
-router = APIRouter(dependencies=[Depends(page_guard)])
+router = APIRouter()
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

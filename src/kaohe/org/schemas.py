@@ -89,3 +89,8 @@ class StaffPage(BaseModel):
     total: int
     page: int
     per_page: int
+
+
+class ImportResult(BaseModel):
+    created: int
+    updated: int

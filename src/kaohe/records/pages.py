@@ -5,7 +5,7 @@ import contextlib
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -18,11 +18,11 @@ from kaohe.records import importing_service, ledger_service, month, service, sig
 from kaohe.records.clock import LOCAL, now
 from kaohe.records.models import RecordStatus
 from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn, TaskCreate
-from kaohe.web.deps import CurrentPrincipal, SessionDep, page_guard, requires
+from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
 from kaohe.web.forms import RECORD_LABELS, attempt, parse_form
 from kaohe.web.templating import render
 
-router = APIRouter(dependencies=[Depends(page_guard)])
+router = APIRouter()
 
 
 def _local_form(raw: dict[str, object]) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from kaohe.auth.permissions import Perm
@@ -20,11 +20,11 @@ from kaohe.scheme.orm import SchemeVersion
 from kaohe.scheme.problems import Problem
 from kaohe.scheme.tree import indicators_for
 from kaohe.scheme.validate_tree import show
-from kaohe.web.deps import CurrentPrincipal, SessionDep, page_guard, requires
+from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
 from kaohe.web.forms import attempt
 from kaohe.web.templating import render
 
-router = APIRouter(prefix="/scheme", dependencies=[Depends(page_guard)])
+router = APIRouter(prefix="/scheme")
 SchemeAdmin = requires(Perm.scheme_write)
 MAX_UPLOAD = 2 * 1024 * 1024
 _NOT_EDITS = {"csrf_token", "note"}

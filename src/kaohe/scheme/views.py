@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,9 +16,9 @@ from kaohe.auth.permissions import Perm
 from kaohe.scheme import service
 from kaohe.scheme.edits import Edit
 from kaohe.scheme.orm import SchemeStatus, SchemeVersion
-from kaohe.web.deps import CurrentPrincipal, SessionDep, csrf_protect, requires
+from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
 
-router = APIRouter(prefix="/api/v1/schemes", dependencies=[Depends(csrf_protect)], tags=["考核方案"])
+router = APIRouter(prefix="/schemes", tags=["考核方案"])
 SchemeAdmin = requires(Perm.scheme_write)
 
 

@@ -1,28 +1,41 @@
-"""Every router of the application, in one place."""
+"""Every router of the application, wired explicitly in one place.
+
+Routers are authenticated by default: every page router gets the CSRF check and `page_guard` (signed
+in, with a password of one's own), and every API router the CSRF check and `current_principal`, here
+rather than in the feature. Only the sign-in pages are mounted without them, and say so below.
+Features declare paths relative to their mount (`/api/v1` is added here).
+"""
 
 from fastapi import Depends, FastAPI
 
-from kaohe import api
 from kaohe.audit import pages as audit_pages
+from kaohe.audit import views as audit_views
 from kaohe.auth import admin_pages
 from kaohe.auth import pages as auth_pages
+from kaohe.auth import views as auth_views
 from kaohe.calendar import pages as calendar_pages
+from kaohe.calendar import views as calendar_views
 from kaohe.org import pages as org_pages
+from kaohe.org import views as org_views
 from kaohe.records import pages as records_pages
 from kaohe.records import views as records_views
 from kaohe.scheme import pages as scheme_pages
 from kaohe.scheme import views as scheme_views
-from kaohe.web.deps import csrf_protect
+from kaohe.web.deps import csrf_protect, current_principal, page_guard
+
+API_PREFIX = "/api/v1"
+PAGES = (org_pages, admin_pages, audit_pages, calendar_pages, scheme_pages, records_pages)
+APIS = (auth_views, org_views, audit_views, calendar_views, scheme_views, records_views)
 
 
 def include_routers(app: FastAPI) -> None:
-    csrf = [Depends(csrf_protect)]
-    for module in (auth_pages, org_pages, admin_pages, audit_pages, calendar_pages, scheme_pages,
-                   records_pages):
-        app.include_router(module.router, dependencies=csrf, include_in_schema=False)
-    app.include_router(api.router)
-    app.include_router(scheme_views.router)
-    app.include_router(records_views.router)
+    csrf = Depends(csrf_protect)
+    # Public on purpose: sign-in, sign-out and the password change check the session themselves.
+    app.include_router(auth_pages.router, dependencies=[csrf], include_in_schema=False)
+    for module in PAGES:
+        app.include_router(module.router, dependencies=[csrf, Depends(page_guard)], include_in_schema=False)
+    for module in APIS:
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[csrf, Depends(current_principal)])
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -87,6 +87,7 @@ def test_it_refuses_a_task_of_someone_elses_task_book(db, who):
         staff_no=staff_no(db, who("staff2")), year=2026, code="T-XXK-01", title="机房改造"))
     mine = tasks.create_task(db, actor=hr, task_in=TaskCreate(
         staff_no=staff_no(db, who("staff")), year=2026, code="T-ZW1-01", title="一窗通办改革"))
+    db.commit()
     before = _count(db, WorkRecord)
     with pytest.raises(Invalid) as refused:
         enter(db, who("staff"), task_item_id=theirs.id)
