@@ -1,12 +1,17 @@
 """Settings from the environment (prefix KAOHE_), refusing unsafe defaults outside development."""
 
+import hashlib
+import hmac
 from functools import lru_cache
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-in-production"
+DEMO_PASSWORD = "kaohe-demo-2026"  # published in the README, so never valid in production
+LEDGER_KEY_LABEL = b"kaohe.ledger-key.v1"  # fixed: the derived ledger key changes only with the secret key
 
 
 class Settings(BaseSettings):
@@ -21,17 +26,36 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     upload_max_mb: int = 10
-    demo_password: str = "kaohe-demo-2026"
+    demo_password: str = DEMO_PASSWORD
     trusted_proxies: str = "127.0.0.1"
+    # The unit's time zone: what "today", a month and a quarter are, and how times are shown.
+    timezone: str = "Asia/Shanghai"
+    # The key that signs ledger entries (R5, docs/ledger.md); never stored in the database. When
+    # KAOHE_LEDGER_KEY is unset it is derived from KAOHE_SECRET_KEY, so production refuses it exactly
+    # when it refuses the secret key. Set it explicitly before ever rotating the secret key.
+    ledger_key: str = ""
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> "Settings":
-        if self.environment == "production" and (
-            self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32
-        ):
-            raise ValueError(
-                "KAOHE_SECRET_KEY must be set to a random value of at least 32 characters in production"
-            )
+    def _refuse_unsafe_values(self) -> "Settings":
+        if self.environment == "production":
+            if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:
+                raise ValueError(
+                    "KAOHE_SECRET_KEY must be set to a random value of at least 32 characters in production"
+                )
+            if self.demo_password == DEMO_PASSWORD:
+                raise ValueError("KAOHE_DEMO_PASSWORD must not be the published demo password in production")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"KAOHE_TIMEZONE {self.timezone!r} is not a known time zone") from None
+        return self
+
+    @model_validator(mode="after")
+    def _ledger_key(self) -> "Settings":
+        if not self.ledger_key:
+            self.ledger_key = hmac.new(self.secret_key.encode("utf-8"), LEDGER_KEY_LABEL, hashlib.sha256).hexdigest()
+        elif self.environment == "production" and (self.ledger_key == PLACEHOLDER_SECRET or len(self.ledger_key) < 32):
+            raise ValueError("KAOHE_LEDGER_KEY must be a random value of at least 32 characters in production")
         return self
 
     @property

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kaohe.audit.models import AuditEntry
 from kaohe.auth.permissions import Principal
+from kaohe.clock import zone
 
 
 def _plain(value: Any) -> Any:
@@ -82,9 +83,9 @@ def search(db: Session, query: AuditQuery) -> tuple[list[AuditEntry], int]:
     if query.actor:
         stmt = stmt.where(AuditEntry.actor_name.contains(query.actor))
     if query.since:
-        stmt = stmt.where(AuditEntry.at >= datetime.combine(query.since, time.min).astimezone())
+        stmt = stmt.where(AuditEntry.at >= datetime.combine(query.since, time.min, tzinfo=zone()))
     if query.until:
-        stmt = stmt.where(AuditEntry.at < datetime.combine(query.until + timedelta(days=1), time.min).astimezone())
+        stmt = stmt.where(AuditEntry.at < datetime.combine(query.until + timedelta(days=1), time.min, tzinfo=zone()))
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.scalars(
         stmt.order_by(AuditEntry.id.desc()).limit(query.per_page).offset((query.page - 1) * query.per_page)

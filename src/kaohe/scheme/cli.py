@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from kaohe.clikit import CLI_ACTOR, unit_of_work
 from kaohe.errors import KaoheError
 from kaohe.messages import t
 from kaohe.scheme.diff import diff_schemes, render_diff
@@ -51,16 +52,10 @@ def schema_command() -> None:
 # --- the stored scheme (database from KAOHE_DATABASE_URL) -----------------------------------
 
 def _db_session():  # type: ignore[no-untyped-def]
-    from kaohe.bootstrap import Database
-    from kaohe.config import get_settings
-
-    return Database.from_settings(get_settings()).unit_of_work()
+    return unit_of_work()
 
 
 def _actor():  # type: ignore[no-untyped-def]
-    # Imported here: kaohe.cli mounts this module, so a top-level import would be circular.
-    from kaohe.cli import CLI_ACTOR
-
     return CLI_ACTOR
 
 

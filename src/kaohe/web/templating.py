@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from kaohe.auth.permissions import Perm
+from kaohe.clock import local
 from kaohe.messages import t
 from kaohe.org.enums import label
 from kaohe.web.deps import CSRF_FIELD, csrf_token_for
@@ -19,10 +20,8 @@ templates.env.globals.update(t=t, label=label, Perm=Perm, CSRF_FIELD=CSRF_FIELD)
 def _datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
-    # Times are stored in UTC and shown in China Standard Time.
-    from datetime import timedelta, timezone
-
-    return value.astimezone(timezone(timedelta(hours=8))).strftime(fmt)
+    # Times are stored in UTC and shown in the unit's zone.
+    return local(value).strftime(fmt)
 
 
 templates.env.filters["dt"] = _datetime

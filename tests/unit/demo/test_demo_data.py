@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from kaohe.auth.roles import Role
-from kaohe.org.demo_common import TITLES_BY_GRADE
-from kaohe.org.demo_data import DemoUnit, build_demo_unit, build_synthetic_unit
+from kaohe.demo.common import TITLES_BY_GRADE
+from kaohe.demo.data import DemoUnit, build_demo_unit, build_synthetic_unit
 from kaohe.org.enums import DepartmentKind, Level, PostCategory
 
 SEEDS = [2026, 1, 7]

@@ -8,7 +8,7 @@ Pure: no database, no clock, no global random state.
 import random
 from typing import NamedTuple
 
-from kaohe.org.demo_common import (
+from kaohe.demo.common import (
     JR,
     LEADERSHIP_CODE,
     LEADERSHIP_NAME,
@@ -24,8 +24,8 @@ from kaohe.org.demo_common import (
     random_name,
     random_phone,
 )
-from kaohe.org.demo_models import DemoAccount, DemoDepartment, DemoStaff, DemoUnit
-from kaohe.org.demo_synthetic import build_synthetic_unit
+from kaohe.demo.shapes import DemoAccount, DemoDepartment, DemoStaff, DemoUnit
+from kaohe.demo.synthetic import build_synthetic_unit
 from kaohe.org.enums import DepartmentKind, Level, PostCategory
 
 __all__ = [

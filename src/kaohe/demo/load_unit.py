@@ -10,8 +10,8 @@ from kaohe.auth import passwords
 from kaohe.auth.models import RoleGrant, User
 from kaohe.auth.roles import Role
 from kaohe.calendar import service as calendar_service
+from kaohe.demo.data import DemoUnit
 from kaohe.errors import Conflict
-from kaohe.org.demo_data import DemoUnit
 from kaohe.org.enums import StaffStatus
 from kaohe.org.models import Department, Staff, Unit
 

@@ -9,9 +9,9 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from kaohe.org.demo_data import DemoUnit
+from kaohe.clock import zone
+from kaohe.demo.data import DemoUnit
 from kaohe.org.enums import DepartmentKind
-from kaohe.records.clock import LOCAL
 
 WORK: dict[DepartmentKind, list[tuple[str, str, str]]] = {
     DepartmentKind.frontline: [
@@ -104,7 +104,7 @@ def build_demo_records(unit: DemoUnit, *, today: date, seed: int = 2026, weeks: 
             if day.weekday() >= 5 or day >= today:
                 continue
             title, result, hard = rng.choice(catalogue)
-            begin = datetime.combine(day, time(rng.choice([9, 10, 14, 15])), tzinfo=LOCAL)
+            begin = datetime.combine(day, time(rng.choice([9, 10, 14, 15])), tzinfo=zone())
             end = begin + timedelta(hours=rng.choice([1, 2, 3]))
             late = rng.random() < 0.08
             entered = end + (timedelta(hours=rng.randint(30, 90)) if late else timedelta(minutes=rng.randint(10, 300)))
@@ -148,7 +148,7 @@ def _add_copy_paste_pair(rng: random.Random, unit: DemoUnit, records: list[DemoR
         day -= timedelta(days=1)
     text = "受理企业开办申请 36 件，当场办结 33 件，平均办理时长压缩到 2 小时，材料一次性告知率 100%"
     for person, minutes, suffix in ((first, 30, ""), (second, 95, "。")):
-        begin = datetime.combine(day, time(9), tzinfo=LOCAL)
+        begin = datetime.combine(day, time(9), tzinfo=zone())
         end = begin + timedelta(hours=3)
         records.append(DemoRecord(person.employee_no, "企业开办一窗通办", begin, end, end + timedelta(minutes=minutes),
                                   text + suffix, "", None, "confirm", end + timedelta(days=2), "", 3))
@@ -157,7 +157,7 @@ def _add_copy_paste_pair(rng: random.Random, unit: DemoUnit, records: list[DemoR
 def _add_burst_and_short(rng: random.Random, people: list, records: list[DemoRecord], today: date) -> None:  # type: ignore[type-arg]
     """One person back-fills six records in the day before last month's end; another writes too little."""
     person = people[len(people) // 2]
-    month_end = datetime.combine(today.replace(day=1), time(0), tzinfo=LOCAL)
+    month_end = datetime.combine(today.replace(day=1), time(0), tzinfo=zone())
     for index in range(6):
         end = month_end - timedelta(days=20 - 3 * index, hours=15)
         entered = month_end - timedelta(hours=30 - 4 * index)
@@ -165,7 +165,7 @@ def _add_burst_and_short(rng: random.Random, people: list, records: list[DemoRec
                                   entered, f"处理科室日常事务第 {index + 1} 批，整理归档材料 {10 + index} 份", "", None,
                                   "confirm", entered + timedelta(days=2), "", 3))
     lazy = people[len(people) // 3]
-    end = datetime.combine(today - timedelta(days=9), time(11), tzinfo=LOCAL)
+    end = datetime.combine(today - timedelta(days=9), time(11), tzinfo=zone())
     records.append(DemoRecord(lazy.employee_no, "参加会议", end - timedelta(hours=1), end, end + timedelta(hours=1),
                               SHORT_TEXT * 2, "", None, "return", end + timedelta(days=1),
                               "阶段成果写得过于笼统，请具体说明", None))

@@ -7,7 +7,7 @@ import random
 from datetime import date
 
 from kaohe.auth.roles import Role
-from kaohe.org.demo_models import DemoAccount, DemoDepartment, DemoStaff
+from kaohe.demo.shapes import DemoAccount, DemoDepartment, DemoStaff
 from kaohe.org.enums import DepartmentKind, Level, PostCategory
 
 M, T, S = PostCategory.management, PostCategory.technical, PostCategory.service

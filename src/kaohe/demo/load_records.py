@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 from kaohe.auth import service as auth_service
 from kaohe.auth.models import User
 from kaohe.auth.permissions import Principal
+from kaohe.clock import zone
+from kaohe.demo.data import DemoUnit
+from kaohe.demo.records import build_demo_records
 from kaohe.errors import KaoheError
-from kaohe.org.demo_data import DemoUnit
 from kaohe.org.models import Department, Staff
 from kaohe.records import month as month_service
 from kaohe.records import service
-from kaohe.records.clock import LOCAL
-from kaohe.records.demo_records import build_demo_records
 from kaohe.records.models import TaskItem
 from kaohe.records.schemas import RecordCreate, ReviewIn
 
@@ -93,7 +93,7 @@ def _close_past_months(db: Session, unit: DemoUnit, staff: dict[str, Staff], pri
                                f"已确认 {state.figures['confirmed_share']}%，补录 {state.figures['late_share']}%。"
                                "重点工作总体按计划推进，下月继续压缩办理时限。")
                     month_service.close_month(db, actor=head, department_id=department.id, month=month,
-                                              summary=summary, now=when.astimezone(LOCAL))
+                                              summary=summary, now=when.astimezone(zone()))
                     closes += 1
             except KaoheError:
                 pass  # a month with records still waiting stays open, as it would in reality

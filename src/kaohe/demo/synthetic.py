@@ -6,7 +6,7 @@ Names may repeat (as they do in any unit of thousands); 工号 and phones never 
 import math
 import random
 
-from kaohe.org.demo_common import (
+from kaohe.demo.common import (
     JR,
     LEADERSHIP_CODE,
     LEADERSHIP_NAME,
@@ -20,7 +20,7 @@ from kaohe.org.demo_common import (
     random_hired_on,
     random_name,
 )
-from kaohe.org.demo_models import DemoDepartment, DemoStaff, DemoUnit
+from kaohe.demo.shapes import DemoDepartment, DemoStaff, DemoUnit
 from kaohe.org.enums import DepartmentKind, Level, PostCategory
 
 MIN_SYNTHETIC_STAFF = 20

@@ -1,0 +1,1 @@
+"""The demo unit: a realistic organisation and a quarter of its records, built through the real use cases."""

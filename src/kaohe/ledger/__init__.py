@@ -1,0 +1,1 @@
+"""The tamper-evident ledger shared by every feature."""
