@@ -15,10 +15,10 @@ from sqlalchemy import select
 from kaohe.auth.permissions import Grant, Principal
 from kaohe.auth.roles import Role
 from kaohe.bootstrap import make_engine, make_session_factory
+from kaohe.demo.data import build_synthetic_unit
+from kaohe.demo.load_unit import load_demo_unit
 from kaohe.migrate import upgrade
 from kaohe.org import roster_service
-from kaohe.org.demo_data import build_synthetic_unit
-from kaohe.org.demo_service import load_demo_unit
 from kaohe.org.enums import StaffStatus
 from kaohe.org.models import Department, Staff
 from kaohe.org.roster import write_roster_xlsx

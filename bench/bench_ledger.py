@@ -1,7 +1,9 @@
 """Time `verify` on 1,000,000 ledger entries and `near_duplicates` on 5,000 records, each against a naive
-first version, in the same run.
+first version, in the same run; then `kaohe ledger verify` with the replay (chain, signatures, and every
+covered table compared row by row) on a database of 100,000 records.
 
-Not part of the test suite. Run: .venv/bin/python bench/bench_ledger.py [entries] [records] [subset]
+Not part of the test suite. Run: .venv/bin/python bench/bench_ledger.py [entries] [records] [subset] [db_records]
+(PostgreSQL too when its binaries exist, as in the test suite; KAOHE_BENCH_PG=0 skips it.)
 
 - Ledger: the naive version keeps payloads as dicts and, for every entry, re-serialises the payload
   with `json.dumps`, glues the fields into one string and hashes it. Both chains hold the same data.
@@ -15,13 +17,21 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import random
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from kaohe.records.ledger import chain, verify
-from kaohe.records.signals import TextRecord, near_duplicates
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.support.databases: the throw-away PostgreSQL of the test suite
+
+from tests.support.databases import PostgresServer, find_pg_bin  # noqa: E402
+
+from kaohe.ledger.chain import Signer, chain, verify  # noqa: E402
+from kaohe.records.signals import TextRecord, near_duplicates  # noqa: E402
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -146,8 +156,127 @@ def bench_duplicates(n: int, subset: int) -> None:
     print(f"  ratio (extrapolated)              {naive * scale / ours:8.0f}×")
 
 
+# --- verify with the replay, on a database ------------------------------------------------------------
+
+def build_database(url: str, n: int) -> tuple[int, float]:
+    """The demo unit's people and `n` records written in bulk exactly as the use cases leave them (a
+    version, a history row, a ledger entry each; nine in ten reviewed), the ledger signed with the key
+    of the settings. Returns the number of ledger entries and the seconds the build took."""
+    from sqlalchemy import insert, select, update
+
+    from kaohe.bootstrap import make_engine, make_session_factory
+    from kaohe.config import Settings
+    from kaohe.demo.data import build_demo_unit
+    from kaohe.demo.load_unit import load_demo_unit
+    from kaohe.ledger.models import LedgerEntry, LedgerHead
+    from kaohe.migrate import upgrade
+    from kaohe.org.models import Staff
+    from kaohe.records.models import RecordVersion, ReviewAction, WorkRecord
+
+    started = time.perf_counter()
+    upgrade(url)
+    settings = Settings(database_url=url, secret_key="b" * 40)
+    engine = make_engine(url)
+    with make_session_factory(engine, settings)() as db:
+        load_demo_unit(db, build_demo_unit(), password="bench-Passw0rd-1")
+        db.commit()
+        people = db.execute(select(Staff.id, Staff.employee_no)).all()
+        from kaohe.auth.models import User
+
+        user = db.scalar(select(User.id).limit(1))
+        rng = random.Random(2026)
+        records, versions, actions, items = [], [], [], []
+        for index in range(1, n + 1):
+            staff_id, number = people[index % len(people)]
+            ended = T0 + timedelta(minutes=30 * index)
+            entered = ended + timedelta(hours=rng.choice((1, 2, 30)))
+            content = {"title": f"第{index % 97}项重点任务推进", "started_at": (ended - timedelta(hours=2)).isoformat(),
+                       "ended_at": ended.isoformat(), "stage_result": f"完成阶段任务第{index}项，报送材料{index % 7}份。",
+                       "difficulties": "", "commendation": "", "task_item_id": None}
+            late = entered > ended + timedelta(hours=24)
+            status, mark, reviewed_at = "submitted", None, None
+            items.append((entered, "record.version", {
+                "record": index, "version": 1, "staff": number, "staff_id": staff_id, "by": user, "by_name": "录入人",
+                "action": "submit", "from": "", "status": "submitted", "entered_at": entered, "late": late,
+                "source": "web", **content}))
+            actions.append({"record_id": index, "actor_id": user, "actor_name": "录入人", "action": "submit",
+                            "from_status": "", "to_status": "submitted", "comment": "", "at": entered})
+            if index % 10:
+                reviewed_at = entered + timedelta(days=1)
+                action = "return" if index % 10 == 1 else "confirm"
+                status = "returned" if action == "return" else "confirmed"
+                mark = None if action == "return" else rng.randint(1, 5)
+                comment = "请补充" if action == "return" else ""
+                items.append((reviewed_at, f"record.{action}", {
+                    "record": index, "version": 1, "by": user, "by_name": "分管领导", "from": "submitted",
+                    "to": status, "comment": comment, "mark": mark}))
+                actions.append({"record_id": index, "actor_id": user, "actor_name": "分管领导", "action": action,
+                                "from_status": "submitted", "to_status": status, "comment": comment,
+                                "at": reviewed_at})
+            records.append({"id": index, "staff_id": staff_id, "recorded_by": user, "title": content["title"],
+                            "started_at": ended - timedelta(hours=2), "ended_at": ended,
+                            "stage_result": content["stage_result"], "entered_at": entered, "updated_at": entered,
+                            "late": late, "status": status, "version": 1, "source": "web",
+                            "review_comment": "请补充" if status == "returned" else "", "quality_mark": mark,
+                            "reviewed_by": user if reviewed_at else None, "reviewed_at": reviewed_at})
+            versions.append({"record_id": index, "version": 1, "content": content, "created_at": entered,
+                             "created_by": user})
+        items.sort(key=lambda item: item[0])
+        signer = Signer(settings.ledger_key.encode())
+        entries = list(chain(items, signer=signer))
+        for table, rows in ((WorkRecord, records), (RecordVersion, versions), (ReviewAction, actions),
+                            (LedgerEntry, [{"seq": e.seq, "at": e.at, "kind": e.kind, "payload": e.payload,
+                                            "prev_hash": e.prev_hash, "hash": e.hash, "signature": e.signature}
+                                           for e in entries])):
+            for start in range(0, len(rows), 20_000):
+                db.execute(insert(table), rows[start:start + 20_000])
+        db.execute(update(LedgerHead).where(LedgerHead.id == 1).values(
+            seq=entries[-1].seq, hash=entries[-1].hash, signature=signer.head(entries[-1].seq, entries[-1].hash)))
+        db.commit()
+    engine.dispose()
+    return len(entries), time.perf_counter() - started
+
+
+def time_verify(url: str, label: str, n: int) -> None:
+    from kaohe.bootstrap import make_engine, make_session_factory
+    from kaohe.config import Settings
+    from kaohe.ledger import service
+
+    entries, built = build_database(url, n)
+    settings = Settings(database_url=url, secret_key="b" * 40)
+    engine = make_engine(url)
+    with make_session_factory(engine, settings)() as db:
+        started = time.perf_counter()
+        chain_only = service.verify(db, replay=False)
+        chain_time = time.perf_counter() - started
+        started = time.perf_counter()
+        report = service.verify(db)
+        replay_time = time.perf_counter() - started
+    engine.dispose()
+    assert chain_only.ok and report.ok, report.problems
+    print(f"verify on {label}, {n:,} records, {entries:,} signed entries, {report.rows:,} live rows "
+          f"(built in {built:.1f} s)")
+    print(f"  chain + signatures            {chain_time:7.2f} s  ({chain_time / entries * 1e6:.2f} µs per entry)")
+    print(f"  chain + signatures + replay   {replay_time:7.2f} s  (every covered row compared)")
+
+
+def bench_replay(n: int) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        time_verify(f"sqlite:///{directory}/bench.db", "SQLite", n)
+    bin_dir = find_pg_bin()
+    if bin_dir is None or os.environ.get("KAOHE_BENCH_PG") == "0":
+        return
+    server = PostgresServer(bin_dir)
+    server.start()
+    try:
+        time_verify(server.create("bench_ledger"), "PostgreSQL", n)
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
     arguments = [int(arg) for arg in sys.argv[1:]]
-    entries, records, subset = (arguments + [1_000_000, 5_000, 500][len(arguments):])[:3]
+    entries, records, subset, db_records = (arguments + [1_000_000, 5_000, 500, 100_000][len(arguments):])[:4]
     bench_ledger(entries)
     bench_duplicates(records, subset)
+    bench_replay(db_records)

@@ -40,11 +40,11 @@ from tests.support.databases import PostgresServer, find_pg_bin  # noqa: E402
 from kaohe.auth.models import User  # noqa: E402
 from kaohe.auth.service import create_token, principal_for  # noqa: E402
 from kaohe.bootstrap import make_engine, make_session_factory  # noqa: E402
+from kaohe.clock import now, zone  # noqa: E402
+from kaohe.demo.data import build_demo_unit  # noqa: E402
+from kaohe.demo.load_unit import load_demo_unit  # noqa: E402
+from kaohe.ledger.service import verify as verify_ledger  # noqa: E402
 from kaohe.migrate import upgrade  # noqa: E402
-from kaohe.org.demo_data import build_demo_unit  # noqa: E402
-from kaohe.org.demo_service import load_demo_unit  # noqa: E402
-from kaohe.records.clock import LOCAL, now  # noqa: E402
-from kaohe.records.ledger_service import verify_ledger  # noqa: E402
 from kaohe.records.models import WorkRecord  # noqa: E402
 
 RECORDS = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("KAOHE_BENCH_RECORDS", "2000"))
@@ -117,7 +117,7 @@ class Server:
 
 
 def _body(n: int, tag: str) -> dict[str, str]:
-    ended = now().astimezone(LOCAL) - timedelta(hours=1)
+    ended = now().astimezone(zone()) - timedelta(hours=1)
     return {"title": f"窗口受理业务 {tag}-{n}", "started_at": (ended - timedelta(hours=2)).isoformat(),
             "ended_at": ended.isoformat(), "stage_result": f"受理并办结企业开办申请 {n % 17 + 1} 件，材料齐全当场办结。"}
 

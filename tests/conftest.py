@@ -19,9 +19,9 @@ from kaohe.auth import service as auth_service
 from kaohe.auth.models import User
 from kaohe.bootstrap import make_engine, make_session_factory
 from kaohe.config import Settings
+from kaohe.demo.data import build_demo_unit
+from kaohe.demo.load_unit import load_demo_unit
 from kaohe.migrate import upgrade
-from kaohe.org.demo_data import build_demo_unit
-from kaohe.org.demo_service import load_demo_unit
 
 DEMO_PASSWORD = "demo-Passw0rd-2026"
 # The demo accounts in the order the generator lists them.

@@ -79,8 +79,13 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def make_session_factory(engine: Engine, settings: Settings | None = None) -> sessionmaker[Session]:
+    """Sessions on `engine`. With `settings`, every session carries their ledger key
+    (`kaohe.ledger.service` signs with it); without, the ledger falls back to the process's settings."""
+    from kaohe.ledger.service import SESSION_KEY
+
+    info = {} if settings is None else {SESSION_KEY: settings.ledger_key}
+    return sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)
 
 
 @contextmanager
@@ -105,13 +110,14 @@ class Database:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def connect(cls, url: str) -> "Database":
+    def connect(cls, url: str, settings: Settings | None = None) -> "Database":
         engine = make_engine(url)
-        return cls(engine=engine, sessions=make_session_factory(engine))
+        return cls(engine=engine, sessions=make_session_factory(engine, settings))
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Database":
-        return cls.connect((settings or get_settings()).database_url)
+        settings = settings or get_settings()
+        return cls.connect(settings.database_url, settings)
 
     def unit_of_work(self) -> "contextmanager[Session]":  # type: ignore[valid-type]
         return unit_of_work(self.sessions)

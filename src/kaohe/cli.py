@@ -42,14 +42,16 @@ def serve(
     host: str = typer.Option("127.0.0.1", help=t("cli.serve_host")),
     port: int = typer.Option(8000, help=t("cli.serve_port")),
     workers: int = typer.Option(1, help=t("cli.serve_workers")),
-    proxy_headers: bool = typer.Option(True, help=t("cli.serve_proxy_headers")),
+    proxy_headers: bool = typer.Option(True, help=t("cli.serve_proxy_headers")),  # only from KAOHE_TRUSTED_PROXIES
 ) -> None:
     import uvicorn
 
     settings = get_settings()
     typer.echo(t("cli.serve_started", host=host, port=port, workers=workers, database=_database_name()))
+    trusted = settings.trusted_proxies.strip()
     uvicorn.run("kaohe.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=proxy_headers, forwarded_allow_ips=settings.trusted_proxies, log_level="info")
+                proxy_headers=proxy_headers and bool(trusted), forwarded_allow_ips=trusted or None,
+                log_level="info")
 
 
 app.command("demo", help=t("cli.demo_help"))(demo)

@@ -23,11 +23,18 @@ class Settings(BaseSettings):
     # Cookies get the Secure flag when the site is served over HTTPS (directly or behind a proxy).
     https: bool = False
     session_hours: int = 12
-    login_max_failures: int = 5
+    # Sign-in throttling (kaohe.auth.throttle): failures a pair of account and address may make before
+    # each attempt waits; the first wait, doubling up to the window; failures of one account from
+    # unfamiliar addresses, and of one address across accounts, before only familiar pairs may try.
+    login_free_failures: int = 3
+    login_delay_seconds: int = 5
+    login_account_failures: int = 20
+    login_address_failures: int = 100
     login_lockout_minutes: int = 15
     upload_max_mb: int = 10
     demo_password: str = DEMO_PASSWORD
-    trusted_proxies: str = "127.0.0.1"
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated); none by default.
+    trusted_proxies: str = ""
     # The unit's time zone: what "today", a month and a quarter are, and how times are shown.
     timezone: str = "Asia/Shanghai"
     # The key that signs ledger entries (R5, docs/ledger.md); never stored in the database. When

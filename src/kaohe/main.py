@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
-    app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.session_factory = make_session_factory(app.state.engine, settings)
 
     @app.middleware("http")
     async def security(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -78,10 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        details = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form"))
-            details.append(t("common.field_invalid", field=where or "-", reason=err.get("msg", "")))
+        from kaohe.messages.validation import body_model, describe
+
+        details = describe(exc.errors(), model=body_model(request.scope.get("route")))
         return _error_response(request, 422, t("common.invalid_input"), details)
 
     @app.exception_handler(StarletteHTTPException)

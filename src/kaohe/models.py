@@ -4,11 +4,10 @@ from kaohe.audit.models import AuditEntry
 from kaohe.auth.models import ApiToken, AuthSession, LoginAttempt, RoleGrant, User
 from kaohe.calendar.models import CalendarDay, CalendarYear
 from kaohe.db import Base
+from kaohe.ledger.models import LedgerEntry, LedgerHead
 from kaohe.org.models import Department, Staff, Unit
 from kaohe.records.models import (
     Attachment,
-    LedgerEntry,
-    LedgerHead,
     MonthClose,
     RecordVersion,
     ReviewAction,

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from kaohe.org.demo_data import build_demo_unit
+from kaohe.demo.data import build_demo_unit
 from kaohe.org.roster_model import ROSTER_HEADERS
 
 pytestmark = pytest.mark.e2e

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from kaohe.auth.models import User
 from kaohe.auth.service import principal_for
+from kaohe.clock import now, zone
 from kaohe.records import service
-from kaohe.records.clock import LOCAL, now
 from kaohe.records.schemas import RecordCreate, ReviewIn
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +37,7 @@ def _no_horizontal_scroll(page: Page) -> None:
 def _enter_record(page: Page, sign_in, title: str = TITLE) -> float:  # type: ignore[no-untyped-def]
     """Sign in as the staff member and note one record; the seconds from opening 工作记录 to the notice."""
     sign_in(page, "staff")
-    local = now().astimezone(LOCAL)
+    local = now().astimezone(zone())
     started, ended = local - timedelta(hours=3), local - timedelta(hours=1)
 
     start = time.monotonic()
@@ -97,7 +97,7 @@ def test_the_leader_confirms_the_record_on_a_phone(new_context, sign_in) -> None
 
 def _previous_month_record(live_server, accounts: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
     """A record the staff member entered mid last month, confirmed by their leader; that month, YYYY-MM."""
-    first = now().astimezone(LOCAL).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    first = now().astimezone(zone()).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     mid_last = (first - timedelta(days=1)).replace(day=15, hour=12)
     with live_server.app.state.session_factory() as db:
         staff_user = db.scalar(select(User).where(User.username == accounts["staff"]))

@@ -1,5 +1,5 @@
-"""HR revises the scheme in the browser: a weight breaks the sibling sum, the error shows, HR fixes it
-and publishes."""
+"""HR revises the scheme in the browser: a weight breaks the sibling sum, the error shows, HR fixes it,
+the fix is saved as a new version, and HR publishes it."""
 
 import re
 
@@ -17,6 +17,7 @@ def test_hr_changes_a_weight_sees_the_sum_error_fixes_it_and_publishes(page: Pag
 
     page.get_by_role("button", name="新建草稿").click()
     expect(page).to_have_url(re.compile(r"/scheme/versions/\d+/edit$"))
+    draft_url = page.url
 
     page.get_by_label("任务完成(JI.1)权重").fill("60")
     page.get_by_role("button", name="校验并保存").click()
@@ -29,6 +30,7 @@ def test_hr_changes_a_weight_sees_the_sum_error_fixes_it_and_publishes(page: Pag
     page.get_by_role("button", name="校验并保存").click()
     expect(page.get_by_role("status")).to_contain_text("草稿已保存")
     expect(page.locator(".nodeproblem")).to_have_count(0)
+    assert page.url.split("?")[0] != draft_url  # the saved change is a new version; the draft is kept (S8)
 
     page.get_by_role("button", name="发布此版本").click()
     expect(page).to_have_url(re.compile(r"/scheme/versions/\d+\?saved=published$"))

@@ -46,7 +46,7 @@ def test_it_leaves_nothing_of_the_first_step_when_the_second_fails(database):
 
 
 def test_it_commits_both_steps_once_when_both_succeed(database):
-    codes, audits = _state(database)
+    _codes, audits = _state(database)
     with database.unit_of_work() as db:
         service.create_department(db, actor=CLI_ACTOR, department_in=_department("UOW2"))
         service.create_department(db, actor=CLI_ACTOR, department_in=_department("UOW3"))

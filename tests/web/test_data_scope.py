@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from kaohe.audit.models import AuditEntry
 from kaohe.auth.models import User
-from kaohe.org.demo_data import build_demo_unit
+from kaohe.demo.data import build_demo_unit
 from kaohe.org.models import Department, Staff
 
 UNIT = build_demo_unit()

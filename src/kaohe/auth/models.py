@@ -1,6 +1,7 @@
 """Accounts, their roles, sign-in sessions, API tokens and sign-in attempts."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,6 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kaohe.auth.roles import Role
 from kaohe.db import Base, enum_column, utcnow
 from kaohe.org.models import Department, Staff
+
+
+class LoginOutcome(StrEnum):
+    pending = "pending"  # written before the password is checked, so concurrent attempts see it
+    succeeded = "succeeded"
+    failed = "failed"
+    refused = "refused"  # turned away by throttling; the password was not checked
 
 
 class User(Base):
@@ -80,6 +88,6 @@ class LoginAttempt(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
-    ip: Mapped[str] = mapped_column(String(64), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="", index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    succeeded: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[LoginOutcome] = mapped_column(enum_column(LoginOutcome), default=LoginOutcome.pending)

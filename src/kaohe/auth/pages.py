@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kaohe.auth import service
+from kaohe.auth import service, throttle
+from kaohe.clock import now
 from kaohe.errors import Forbidden, Invalid, TooMany
 from kaohe.messages import t
 from kaohe.web.deps import (
@@ -49,7 +50,10 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
-        user = service.authenticate(db, settings, username=username, password=password, ip=client_ip(request))
+        # The attempt is counted in a transaction of its own before the password is checked.
+        attempt_id = throttle.admit(request.app.state.session_factory, settings, username=username,
+                                    ip=client_ip(request), now=now())
+        user = service.authenticate(db, username=username, password=password, attempt_id=attempt_id)
     except (Forbidden, TooMany) as exc:
         return render(request, "auth/login.html", {"next": _safe_next(next), "error": exc.message,
                                                    "username": username}, status_code=exc.status_code)

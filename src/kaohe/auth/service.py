@@ -2,19 +2,19 @@
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from kaohe.audit import service as audit
-from kaohe.auth import passwords
+from kaohe.auth import passwords, throttle
 from kaohe.auth.models import ApiToken, AuthSession, LoginAttempt, RoleGrant, User
 from kaohe.auth.permissions import Grant, Perm, Principal
 from kaohe.auth.roles import Role
 from kaohe.config import Settings
 from kaohe.db import utcnow
-from kaohe.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
+from kaohe.errors import Conflict, Forbidden, Invalid, NotFound
 from kaohe.messages import t
 from kaohe.org.enums import label
 
@@ -39,36 +39,19 @@ def principal_for(user: User, *, via_token: bool = False) -> Principal:
     )
 
 
-def _recent_failures(db: Session, key: InstrumentedAttribute[str], value: str, *, since: datetime) -> int:
-    """Failures for one username (or one IP) since `since` and since its last success."""
-    last_ok = db.scalar(select(func.max(LoginAttempt.at)).where(key == value, LoginAttempt.succeeded.is_(True)))
-    start = max(since, last_ok) if last_ok else since
-    return db.scalar(
-        select(func.count()).where(key == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at > start)
-    ) or 0
-
-
-def authenticate(db: Session, settings: Settings, *, username: str, password: str, ip: str) -> User:
-    """The active user with these credentials, or raise; every attempt is recorded and throttled."""
+def authenticate(db: Session, *, username: str, password: str, attempt_id: int) -> User:
+    """The active user with these credentials, or raise. `attempt_id` is the attempt that
+    `throttle.admit` let through; its outcome is settled here, in the caller's unit of work."""
     username = username.strip()
-    window = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
-    if (
-        _recent_failures(db, LoginAttempt.username, username, since=window) >= settings.login_max_failures
-        or _recent_failures(db, LoginAttempt.ip, ip, since=window) >= settings.login_max_failures * 4
-    ):
-        raise TooMany(t("auth.locked", minutes=settings.login_lockout_minutes))
     user = db.scalar(select(User).where(User.username == username))
     ok = passwords.verify_password(user.password_hash if user else None, password)
-    db.add(LoginAttempt(username=username, ip=ip, succeeded=bool(ok and user and user.is_active)))
+    throttle.settle(db, attempt_id=attempt_id, succeeded=bool(ok and user and user.is_active))
     if not ok or user is None:
-        db.flush()
         raise Forbidden(t("auth.bad_credentials"))
     if not user.is_active:
-        db.flush()
         raise Forbidden(t("auth.inactive"))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    db.flush()
     return user
 
 
@@ -111,6 +94,15 @@ def close_session(db: Session, *, token: str, actor: Principal) -> None:
     db.flush()
 
 
+def _revoke_tokens(db: Session, user: User) -> int:
+    """A new password ends the account's API tokens too: a token must not outlive the password it was
+    issued under (whoever knew the old password could have made one)."""
+    rows = list(db.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))))
+    for row in rows:
+        row.revoked_at = utcnow()
+    return len(rows)
+
+
 def change_password(db: Session, *, user: User, current: str, new: str, keep_session: str | None = None) -> None:
     """The user changes their own password; their other sessions end."""
     if not passwords.verify_password(user.password_hash, current):
@@ -123,8 +115,9 @@ def change_password(db: Session, *, user: User, current: str, new: str, keep_ses
     if keep_session:
         stmt = stmt.where(AuthSession.id != sha256(keep_session))
     db.execute(stmt)
+    revoked = _revoke_tokens(db, user)
     audit.record(db, actor=principal_for(user), action="auth.password_change", entity_type="user",
-                 entity_id=user.id, summary=t("auth.audit_password_change"))
+                 entity_id=user.id, summary=t("auth.audit_password_change"), after={"tokens_revoked": revoked})
     db.flush()
 
 
@@ -141,8 +134,9 @@ def reset_password(db: Session, *, actor: Principal, user_id: int) -> str:
     user.password_changed_at = utcnow()
     db.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
     db.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
+    revoked = _revoke_tokens(db, user)
     audit.record(db, actor=actor, action="user.reset_password", entity_type="user", entity_id=user.id,
-                 summary=t("auth.audit_reset", username=user.username))
+                 summary=t("auth.audit_reset", username=user.username), after={"tokens_revoked": revoked})
     db.flush()
     return temporary
 

@@ -5,15 +5,26 @@ the unit's own closures) into a sheet with the columns 日期, 类型, 名称. T
 whole: one wrong row and nothing is taken, so a half-imported year never silently shifts deadlines.
 """
 
-import csv
-import io
-import math
-import re
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 
 from kaohe.calendar.workdays import DayKind, SpecialDay, YearArrangement, weekday_name
 from kaohe.messages import t
+from kaohe.sheets import (
+    Cell,
+    CellError,
+    Header,
+    HeaderSpec,
+    Limits,
+    Row,
+    SheetRefused,
+    cell_text,
+    data_rows,
+    locate_header,
+    match_columns,
+    read_sheet,
+    to_date,
+)
 
 MAX_BYTES = 1024 * 1024
 # A year has at most 366 dates; anything far beyond that is not an arrangement and is not read on.
@@ -37,18 +48,9 @@ KINDS: dict[str, DayKind] = {
     "单位停工": DayKind.closure,
 }
 
-_DATE_WITH_SEPARATORS = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0{1,2}:00(?::00)?)?"
-)
-_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-
-Cell = str | int | float | date | datetime | None
-
-
-class _FileRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+_SPEC = HeaderSpec(columns=COLUMNS, required=COLUMNS)
+# MAX_ROWS counts the header row too.
+_LIMITS = Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS - 1, max_scanned_rows=MAX_SCANNED_ROWS)
 
 
 def parse_arrangement_file(
@@ -59,21 +61,12 @@ def parse_arrangement_file(
     All or nothing: with any error the result is (None, [], errors). A valid file with closures
     only gives (None, closures, []), since it says nothing about the year's official days.
     """
-    if len(data) > MAX_BYTES:
-        size = f"{math.ceil(len(data) * 100 / MAX_BYTES) / 100:.2f} MB"
-        return None, [], [t("calendar.import.too_large", size=size, limit="1 MB")]
-    name = filename.strip().lower()
     try:
-        if name.endswith(".csv"):
-            rows = _read_csv(data)
-        elif name.endswith(".xlsx"):
-            rows = _read_xlsx(data)
-        else:
-            raise _FileRefused(t("calendar.import.bad_extension", filename=filename))
-    except _FileRefused as refused:
-        return None, [], [refused.message]
+        header, rows = _read(data, filename)
+    except SheetRefused as refused:
+        return None, [], [_reworded(refused, filename)]
 
-    days, errors = _parse_rows(rows, year)
+    days, errors = _parse_rows(header, rows, year)
     if errors:
         if len(errors) > MAX_ERRORS:
             more = len(errors) - MAX_ERRORS
@@ -85,111 +78,51 @@ def parse_arrangement_file(
     return arrangement, closures, []
 
 
-def _read_csv(data: bytes) -> list[Sequence[Cell]]:
-    # Excel on Chinese Windows saves CSV as GB18030 (GBK); everything else as UTF-8, often with BOM.
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise _FileRefused(t("calendar.import.bad_encoding")) from None
-    rows: list[Sequence[Cell]] = []
-    # strict: a stray quote must be reported, not silently swallow the rest of the file.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        _collect(reader, rows)
-    except csv.Error:
-        raise _FileRefused(t("calendar.import.bad_csv", row=len(rows) + 1)) from None
-    return rows
+def _read(data: bytes, filename: str) -> tuple[Header | None, list[Row]]:
+    """The header (None for a file without a filled row) and the data rows under it. A formula
+    cell gives the date Excel computed for it, as the calendar import always read it."""
+    sheet = read_sheet(data, filename, limits=_LIMITS, formula_values=True)
+    if not sheet.rows:
+        return None, []
+    header = locate_header(sheet, _SPEC, _LIMITS)
+    return header, data_rows(sheet, header, _LIMITS)
 
 
-def _read_xlsx(data: bytes) -> list[Sequence[Cell]]:
-    from openpyxl import load_workbook
-
-    # openpyxl raises many exception types on a damaged or foreign file; all mean the same to HR.
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise _FileRefused(t("calendar.import.bad_xlsx")) from None
-    try:
-        if not workbook.worksheets:
-            return []
-        rows: list[Sequence[Cell]] = []
-        try:
-            _collect(workbook.worksheets[0].iter_rows(values_only=True), rows)
-        except _FileRefused:
-            raise
-        except Exception:
-            raise _FileRefused(t("calendar.import.bad_xlsx")) from None
-        return rows
-    finally:
-        workbook.close()
-
-
-def _collect(source: Iterable[Sequence[Cell]], rows: list[Sequence[Cell]]) -> None:
-    """Append the rows of `source` to `rows`, a blank row as an empty placeholder to keep numbering."""
-    filled = 0
-    for row in source:
-        if any(_text(cell) for cell in row):
-            filled += 1
-            rows.append(row)
-        else:
-            rows.append(())
-        if filled > MAX_ROWS or len(rows) > MAX_SCANNED_ROWS:
-            raise _FileRefused(t("calendar.import.too_many_rows", limit=MAX_ROWS))
+def _reworded(refused: SheetRefused, filename: str) -> str:
+    """The calendar's own wording where it has one, the shared reader's otherwise."""
+    if refused.reason == "unsupported":
+        return t("calendar.import.bad_extension", filename=filename)
+    if refused.reason == "too_many_rows":
+        return t("calendar.import.too_many_rows", limit=MAX_ROWS)
+    if refused.reason == "empty":
+        return t("calendar.import.empty")
+    return refused.message
 
 
 def _text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
+    return cell_text(cell).strip()
 
 
 def _parse_date(cell: Cell) -> date | None:
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    text = _text(cell)
-    match = _DATE_WITH_SEPARATORS.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
-    if match is None:
-        return None
     try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
+        return to_date(cell, dots=True, compact=True)
+    except CellError:
         return None
 
 
-def _data_rows(rows: list[Sequence[Cell]]) -> Iterator[tuple[int, Sequence[Cell]]]:
-    """The non-blank rows after the header, with their row number as a spreadsheet shows it."""
-    for number, row in enumerate(rows[1:], start=2):
-        if any(_text(cell) for cell in row):
-            yield number, row
-
-
-def _column_positions(header: Sequence[Cell]) -> tuple[dict[str, int], list[str]]:
-    positions: dict[str, int] = {}
-    errors: list[str] = []
-    for index, cell in enumerate(header):
-        title = _text(cell).lstrip("\ufeff")
-        if title not in COLUMNS:
-            continue
-        if title in positions:
-            errors.append(t("calendar.import.duplicate_header", header=title))
-        positions[title] = index
-    missing = [column for column in COLUMNS if column not in positions]
+def _column_positions(header: Header) -> tuple[dict[str, int], list[str]]:
+    match = match_columns(header.names, _SPEC)
+    errors = [t("calendar.import.duplicate_header", row=header.first_row, header=name) for name in match.repeated]
+    missing = [column for column in COLUMNS if column not in match.index]
     if missing:
-        errors.append(t("calendar.import.missing_headers", headers="、".join(missing)))
-    return positions, errors
+        errors.append(t("calendar.import.missing_headers", row=header.first_row, headers="、".join(missing)))
+    return match.index, errors
 
 
-def _parse_rows(rows: list[Sequence[Cell]], year: int) -> tuple[list[SpecialDay], list[str]]:
-    if not rows or not any(_text(cell) for row in rows for cell in row):
+def _parse_rows(header: Header | None, rows: list[Row], year: int) -> tuple[list[SpecialDay], list[str]]:
+    if header is None:
         return [], [t("calendar.import.empty")]
-    positions, errors = _column_positions(rows[0])
+    positions, errors = _column_positions(header)
     if errors:
         return [], errors
 
@@ -199,7 +132,7 @@ def _parse_rows(rows: list[Sequence[Cell]], year: int) -> tuple[list[SpecialDay]
 
     days: list[SpecialDay] = []
     first_row_of: dict[date, int] = {}
-    for number, row in _data_rows(rows):
+    for number, row in rows:
         day = _checked_date(cell(row, COLUMN_DATE), number, year, first_row_of, errors)
         kind = _checked_kind(cell(row, COLUMN_KIND), number, errors)
         name = _text(cell(row, COLUMN_NAME))

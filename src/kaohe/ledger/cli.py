@@ -1,30 +1,57 @@
-"""`kaohe ledger verify|anchor` (interim wiring to records' ledger; the ledger package replaces it)."""
+"""`kaohe ledger verify|anchor|sign-legacy`: the ledger from the command line (docs/ledger.md)."""
 
 import typer
 
-from kaohe.clikit import unit_of_work
+from kaohe.clikit import CLI_ACTOR, unit_of_work
 from kaohe.clock import now
+from kaohe.ledger import service
+from kaohe.messages import t
 
-ledger_app = typer.Typer(help="记录账本（哈希链）", no_args_is_help=True)
+ledger_app = typer.Typer(help=t("ledger.cli_help"), no_args_is_help=True)
 
 
-@ledger_app.command("verify")
-def ledger_verify() -> None:
-    """Walk the whole hash chain; exit 1 naming the first entry changed, removed or reordered."""
-    from kaohe.records import ledger_service
-
+@ledger_app.command("verify", help=t("ledger.cli_verify_help"))
+def ledger_verify(
+    anchor: list[str] = typer.Option([], "--anchor", help=t("ledger.cli_verify_anchor")),
+    chain_only: bool = typer.Option(False, "--chain-only", help=t("ledger.cli_verify_chain_only")),
+    files: bool = typer.Option(False, "--files", help=t("ledger.cli_verify_files")),
+    limit: int = typer.Option(20, "--limit", min=1, help=t("ledger.cli_verify_limit")),
+) -> None:
     with unit_of_work() as db:
-        result = ledger_service.verify_ledger(db)
-    if not result.ok:
-        typer.echo(f"账本校验失败：{result.message}（此前 {result.count} 条完好）", err=True)
+        report = service.verify(db, replay=not chain_only, anchors=anchor, files=files, limit=limit)
+    if not report.ok:
+        headline = (t("ledger.failed", message=report.message, count=report.count)
+                    if report.bad_seq is not None
+                    else t("ledger.failed_rows", message=report.message, count=report.problem_count))
+        typer.echo(headline, err=True)
+        for line in report.problems[1:]:
+            typer.echo(f"  - {line}", err=True)
+        if report.more:
+            typer.echo(f"  {t('ledger.more', count=report.more)}", err=True)
         raise typer.Exit(1)
-    typer.echo(result.message)
+    typer.echo(report.message)
+    for line in anchor:
+        typer.echo(t("ledger.anchor_ok", seq=_seq(line)))
 
 
-@ledger_app.command("anchor")
+def _seq(line: str) -> int:
+    from kaohe.ledger.chain import parse_anchor
+
+    return parse_anchor(line)[0]
+
+
+@ledger_app.command("anchor", help=t("ledger.cli_anchor_help"))
 def ledger_anchor() -> None:
-    """Print the current head digest with its time, to publish or notarise outside the system."""
-    from kaohe.records import ledger_service
-
     with unit_of_work() as db:
-        typer.echo(ledger_service.anchor_text(db, now=now()))
+        typer.echo(service.anchor(db, now=now()))
+
+
+@ledger_app.command("sign-legacy", help=t("ledger.cli_sign_legacy_help"))
+def ledger_sign_legacy() -> None:
+    with unit_of_work() as db:
+        signed = service.sign_legacy(db, actor=CLI_ACTOR, now=now())
+    if not signed.count:
+        typer.echo(t("ledger.sign_legacy_nothing"))
+        return
+    typer.echo(t("ledger.sign_legacy_done", count=signed.count))
+    typer.echo(signed.anchor)

@@ -8,6 +8,7 @@ MESSAGES: dict[str, str] = {
     "cli.database_unusable": ("无法使用数据库 {database}：请确认数据库可以连接，并已运行 kaohe init。"
                               "详细信息已写入 {log}。"),
     "cli.file_missing": "文件 {file} 不存在。",
+    "cli.actor_name": "命令行",  # the display name the audit log shows for commands (kaohe.clikit.CLI_ACTOR)
     # root commands
     "cli.init_help": "创建或升级数据库结构，并载入内置法定节假日安排。",
     "cli.init_done": "数据库已就绪：{database}",

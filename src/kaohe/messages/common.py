@@ -9,7 +9,6 @@ MESSAGES: dict[str, str] = {
     "common.error": "请求无法完成。",
     "common.server_error": "系统出现异常，请稍后重试；如果问题持续，请联系系统管理员。",
     "common.invalid_input": "提交的内容有误，请检查后重试。",
-    "common.field_invalid": "字段「{field}」：{reason}",
     "common.saved": "已保存。",
     "common.file_too_large": "文件超过 {mb} MB 的上限。",
     "common.file_missing": "请选择要上传的文件。",

@@ -4,6 +4,7 @@ MESSAGES: dict[str, str] = {
     "org.department_not_found": "部门不存在。",
     "org.department_exists": "部门名称「{name}」或编码「{code}」已存在。",
     "org.staff_not_found": "人员不存在，或您无权查看。",
+    "org.cannot_deactivate_self": "不能停用本人：停用后您将无法登录。请由其他考核办公室人员办理。",
     "org.staff_no_unknown": "「{field}」填写的工号 {no} 不存在。",
     "org.employee_no_taken": "工号 {no} 已存在。",
     "org.supervisor_self": "分管领导不能是本人。",

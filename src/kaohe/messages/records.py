@@ -1,4 +1,4 @@
-"""Messages of daily records, their review, the month loop, the task book and the ledger pages."""
+"""Messages of daily records: entry, review, the month loop, the task book, the ledger and the signals."""
 
 MESSAGES: dict[str, str] = {
     "records.no_staff_record": "您的账号没有关联人员档案，无法记录工作。",
@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "records.review_own": "「{title}」是您本人的记录或由您代为录入，不能自己确认。",
     "records.review_not_yours": "「{title}」的记录人 {name} 不是您分管的人员。",
     "records.review_not_pending": "「{title}」不在待审核状态。",
+    "records.mark_out_of_scale": "质量评分 {mark} 不在 {year} 年度方案规定的 {low}–{high} 分之内。",
     "records.review_refused": "审核未完成：{count} 条记录不能由您处理，所选记录均未改动。",
     "records.evidence_empty": "附件是空文件。",
     "records.evidence_type": "附件类型不支持，只能上传：{allowed}。",
@@ -41,9 +42,6 @@ MESSAGES: dict[str, str] = {
     "records.saved_late": "记录已保存。注意：距工作结束已超过 {hours} 小时，本条记录标记为补录。",
     "records.reviewed_confirm": "已确认 {count} 条记录。",
     "records.reviewed_return": "已退回 {count} 条记录。",
-    "records.month_closed": "已办结 {month} 的月度汇总。",
-    "records.ledger_ok": "账本完整：共 {count} 条，末条 #{seq}，摘要 {hash}。",
-    "records.ledger_head_mismatch": "账本末尾被删除或截断：记录的最新条目为 #{head}，实际只到 #{last}。",
     "records.audit_create": "记录工作「{title}」（{name}）",
     "records.audit_update": "修改记录「{title}」为第 {version} 版",
     "records.audit_confirm": "确认记录「{title}」",
@@ -62,4 +60,22 @@ MESSAGES: dict[str, str] = {
     "records.stage.department": "待部门办结",
     "records.stage.empty": "本月无记录",
     "records.bad_quarter": "季度「{quarter}」格式应为 2026-Q4。",
+    # The pure records core: the ledger, the quality signals and the record score.
+    # (The ledger's messages are in messages/ledger.py.)
+    # Quality signals for leaders and inspectors (R2–R4).
+    "records.signals.duplicate": (
+        "记录 {second} 与记录 {first} 高度相似（相似度 {similarity:.0%}），请核实是否复制粘贴。"
+    ),
+    "records.signals.duplicate_colleague": (
+        "记录 {second}（{second_author}）与同事的记录 {first}（{first_author}）高度相似"
+        "（相似度 {similarity:.0%}），请核实是否复制粘贴。"
+    ),
+    "records.signals.burst": (
+        "{author} 在截止时间 {deadline} 前 {hours} 小时内集中录入 {count} 条记录"
+        "（占其全部记录的 {share:.0%}），疑似突击补录。"
+    ),
+    "records.signals.too_short": "记录 {record} 正文仅 {chars} 字，少于 {min_chars} 字，内容可能过于简略。",
+    "records.signals.late": (
+        "记录 {record} 在工作结束 {hours:.1f} 小时后才录入，超过 {limit} 小时的时限。"
+    ),
 }

@@ -1,25 +1,9 @@
 """Messages of the bulk import of past daily work records (日常动态记录)."""
 
 MESSAGES: dict[str, str] = {
-    # Where an error is: a data row, a field of a data row, or the header row.
-    "records_import.at_row": "第 {row} 行：{detail}",
-    "records_import.at_row_field": "第 {row} 行「{field}」：{detail}",
-    "records_import.at_header": "第 1 行（表头）：{detail}",
-    # The file as a whole (reading errors come from the shared table reader).
-    "records_import.file.empty": "文件为空",
-    "records_import.file.no_data": "文件中没有数据行",
-    "records_import.file.too_many_rows": "数据超过 {limit} 行的上限，请拆分后再导入",
-    # The header row.
-    "records_import.header.missing": "缺少必填列：{names}",
-    "records_import.header.unknown": "无法识别的列：{names}（可用的列：{allowed}）",
-    "records_import.header.duplicate": "列名重复：{names}",
-    "records_import.row.unnamed_columns": "第 {columns} 列没有表头，但填写了数据",
+    # Where an error is, reading the file and its cells: the shared sheets.* messages.
     "records_import.row.duplicate": "与第 {first} 行重复（工号、工作事项和开始时间都相同）",
     # Any field.
-    "records_import.field.required": "不能为空",
-    "records_import.field.injection": "内容不能以 = + - @ 开头（疑似公式注入）",
-    "records_import.field.control_chars": "不能包含换行、制表符等控制字符",
-    "records_import.field.control_chars_multiline": "不能包含换行和制表符以外的控制字符",
     "records_import.field.too_long": "不能超过 {limit} 个字（当前 {length} 个字）",
     # Particular fields.
     "records_import.employee_no.unknown": "工号「{value}」在系统中不存在",

@@ -1,8 +1,11 @@
-"""Closed vocabularies of the organisation, with their Chinese labels."""
+"""Closed vocabularies of the organisation; their Chinese labels live in the catalogue (messages/enum.py)."""
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 
 from kaohe.auth.roles import Role, Scope
+from kaohe.messages import CATALOGUE, enum_key
 
 
 class DepartmentKind(StrEnum):
@@ -29,44 +32,23 @@ class StaffStatus(StrEnum):
     inactive = "inactive"  # 停用
 
 
-LABELS: dict[StrEnum, str] = {
-    DepartmentKind.general: "综合管理",
-    DepartmentKind.frontline: "业务一线",
-    DepartmentKind.tech_support: "技术支撑",
-    DepartmentKind.logistics: "后勤保障",
-    PostCategory.management: "管理岗",
-    PostCategory.technical: "专业技术岗",
-    PostCategory.service: "工勤技能岗",
-    Level.junior: "初级",
-    Level.intermediate: "中级",
-    Level.senior: "高级",
-    StaffStatus.active: "在职",
-    StaffStatus.inactive: "停用",
-    Role.staff: "干事",
-    Role.leader: "分管领导",
-    Role.dept_head: "部门负责人",
-    Role.liaison: "部门联络员",
-    Role.hr: "考核办公室",
-    Role.committee: "考核委员会委员",
-    Role.inspector: "纪检监督",
-    Role.staff_rep: "职工代表",
-    Role.admin: "系统管理员",
-    Scope.self_: "本人",
-    Scope.supervised: "分管人员",
-    Scope.department: "本部门",
-    Scope.unit: "全单位",
-}
+# The vocabularies that have Chinese labels, in the catalogue as "enum.<vocabulary>.<value>".
+LABELLED: tuple[type[StrEnum], ...] = (DepartmentKind, PostCategory, Level, StaffStatus, Role, Scope)
 
 
 def label(value: StrEnum) -> str:
     """Chinese label of an enum member."""
-    return LABELS[value]
+    return CATALOGUE[enum_key(value)]
 
 
 def parse_label(enum: type[StrEnum], text: str) -> StrEnum | None:
     """The member whose value or Chinese label is `text`, or None."""
     text = text.strip()
     for member in enum:
-        if text in (member.value, LABELS[member]):
+        if text in (member.value, label(member)):
             return member
     return None
+
+
+# Every labelled member → its label, read from the catalogue (for code that looks labels up by member).
+LABELS: Mapping[StrEnum, str] = MappingProxyType({member: label(member) for enum in LABELLED for member in enum})

@@ -7,18 +7,18 @@ The database and web layers persist `RosterResult.rows` when `RosterResult.ok`.
 
 from collections.abc import Collection, Mapping
 
-from kaohe.messages import t
-from kaohe.org.roster_check import RowChecker, check_header, check_relations, error_order
+from kaohe.org.roster_check import RowChecker, check_relations
 from kaohe.org.roster_export import neutralise, write_roster_csv, write_roster_xlsx
 from kaohe.org.roster_model import (
     REQUIRED_HEADERS,
     ROSTER_HEADERS,
+    ROSTER_SPEC,
     RosterError,
     RosterExportRow,
     RosterResult,
     RosterRow,
 )
-from kaohe.org.roster_read import RosterFileRefused, is_blank, read_table
+from kaohe.sheets import Limits, error_order, read_table
 
 __all__ = [
     "REQUIRED_HEADERS",
@@ -35,6 +35,7 @@ __all__ = [
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20000
+_ORDER = error_order(ROSTER_HEADERS)
 
 
 def parse_roster(
@@ -46,36 +47,20 @@ def parse_roster(
     max_bytes: int = MAX_BYTES,
     max_rows: int = MAX_ROWS,
 ) -> RosterResult:
-    """Parse and check an .xlsx or .csv roster; `existing_supervisors` maps 工号 to supervisor 工号."""
-    try:
-        table = read_table(data, filename, max_bytes=max_bytes, max_rows=max_rows)
-    except RosterFileRefused as refused:
-        return _refused(refused.message)
-    if not table.rows and all(is_blank(cell) for cell in table.header):
-        return _refused(t("roster.file.empty"))
+    """Parse and check an .xlsx or .csv roster; `existing_supervisors` maps 工号 to supervisor 工号.
 
-    columns, errors = check_header(table.header)
-    if table.too_many_rows:
-        errors.insert(0, _file_error(t("roster.file.too_many_rows", limit=max_rows)))
-        return RosterResult(errors=errors)
-    if not table.rows:
-        errors.append(_file_error(t("roster.file.no_data")))
-    if columns is None or not table.rows:
-        return RosterResult(errors=sorted(errors, key=error_order))
-
-    checker = RowChecker(columns, known_departments=known_departments)
-    checked = [checker.check(number, values) for number, values in table.rows]
+    The header may sit under title rows and span two rows of merged cells; 序号 and totals rows
+    are left out (see kaohe.sheets).
+    """
+    table = read_table(data, filename, ROSTER_SPEC, limits=Limits(max_bytes=max_bytes, max_rows=max_rows))
+    if table.columns is None or not table.readable:
+        return RosterResult(errors=sorted(table.errors, key=_ORDER))
+    checker = RowChecker(table.columns, known_departments=known_departments)
+    checked = [checker.check(row) for row in table.rows]
+    errors = list(table.errors)
     for item in checked:
         errors.extend(item.errors)
     errors.extend(check_relations(checked, existing_supervisors))
     if errors:
-        return RosterResult(errors=sorted(errors, key=error_order))
+        return RosterResult(errors=sorted(errors, key=_ORDER))
     return RosterResult(rows=[item.row for item in checked if item.row is not None])
-
-
-def _file_error(message: str) -> RosterError:
-    return RosterError(row=None, field=None, message=message)
-
-
-def _refused(message: str) -> RosterResult:
-    return RosterResult(errors=[_file_error(message)])

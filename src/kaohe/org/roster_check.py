@@ -1,8 +1,11 @@
-"""Checks of a roster's header and data rows: raw cells in, valid rows and Chinese errors out."""
+"""Checks of a roster's data rows: raw cells in, valid rows and Chinese errors out.
+
+Reading the file, finding its header and cleaning its cells is the shared toolkit's (kaohe.sheets);
+what a roster row must hold, and how the rows relate, is checked here.
+"""
 
 import re
-import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -21,127 +24,29 @@ from kaohe.org.roster_model import (
     POST_CATEGORY,
     POST_NAME,
     REQUIRED_HEADERS,
-    ROSTER_HEADERS,
     STATUS,
     SUPERVISOR_NO,
     TITLE,
     RosterError,
     RosterRow,
 )
-from kaohe.org.roster_read import is_blank
+from kaohe.sheets import CellError, CellRules, Columns, Row, field_error, read_row, shown, to_date
 
 _EMPLOYEE_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}")
 # Spaces and hyphens are how people group a number ("138-0013-8000"); they carry no meaning.
 _PHONE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
 _PHONE_SEPARATORS = str.maketrans("", "", " -")
-_PLUS_PHONE = re.compile(r"\+[\d -]+")
-# The time part is what Excel adds when it saves a date cell to CSV in some locales.
-_DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?: \d{1,2}:\d{2}(?::\d{2})?)?")
-_DATE_CN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# Zero-width characters come along when names are pasted from web pages or chat; they are dropped.
-_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff")
-_FORMULA_START = ("=", "+", "-", "@")
-# XML parsers turn a CR into LF, so in an .xlsx a leading CR arrives as a leading LF.
-_FORMULA_START_RAW = ("\t", "\r", "\n")
 _MAX_LENGTH = {TITLE: 30, POST_NAME: 50}
 _NAME_LENGTH = (2, 20)
-_SHOWN_LENGTH = 30
-# Full-width digits and letters ("Ａ００１", "１３８…") are folded to ASCII in these columns.
-_FOLDED = frozenset({EMPLOYEE_NO, SUPERVISOR_NO, PHONE, HIRED_ON})
-_COLUMN_ORDER = {header: position for position, header in enumerate(ROSTER_HEADERS)}
 _SEPARATOR = "、"
-
-
-def field_error(row: int, column: str, detail: str) -> RosterError:
-    return RosterError(
-        row=row, field=column, message=t("roster.at_row_field", row=row, field=column, detail=detail)
-    )
-
-
-def row_error(row: int, detail: str) -> RosterError:
-    return RosterError(row=row, field=None, message=t("roster.at_row", row=row, detail=detail))
-
-
-def header_error(detail: str) -> RosterError:
-    return RosterError(row=1, field=None, message=t("roster.at_header", detail=detail))
-
-
-def error_order(error: RosterError) -> tuple[int, int]:
-    """Sort key: file errors first, then by row, then by column in the import's order."""
-    return (error.row or 0, _COLUMN_ORDER.get(error.field, -1) if error.field else -1)
-
-
-def cell_text(value: object) -> str:
-    """A cell as text: 1001.0 as "1001", a date as YYYY-MM-DD, None as ""."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Where each known column is, and which columns have no header."""
-
-    index: dict[str, int]
-    unnamed: frozenset[int]
-    width: int
-
-
-def scan_header(header: tuple[object, ...], known: Collection[str]
-                ) -> tuple[dict[str, int], set[int], list[str], list[str]]:
-    """Where each known column is, which positions have no name, and the unknown and repeated names.
-    Shared by every spreadsheet import (rosters, records)."""
-    index: dict[str, int] = {}
-    unnamed: set[int] = set()
-    unknown: list[str] = []
-    repeated: list[str] = []
-    for position, cell in enumerate(header):
-        name = cell_text(cell).translate(_INVISIBLE).strip()
-        if not name:
-            unnamed.add(position)
-        elif name not in known:
-            unknown.append(name)
-        elif name in index:
-            repeated.append(name)
-        else:
-            index[name] = position
-    return index, unnamed, unknown, repeated
-
-
-def read_columns(header: tuple[object, ...], *, known: Collection[str], required: Sequence[str],
-                 allowed: Sequence[str], messages: str) -> tuple[Columns | None, list[str]]:
-    """The column positions, or None when the rows cannot be read (a required or repeated column),
-    and the header's problems in Chinese. `messages` is the catalogue prefix of the import."""
-    index, unnamed, unknown, repeated = scan_header(header, known)
-    details: list[str] = []
-    missing = [name for name in required if name not in index]
-    if missing:
-        details.append(t(f"{messages}.header.missing", names=_SEPARATOR.join(missing)))
-    if repeated:
-        details.append(t(f"{messages}.header.duplicate", names=_SEPARATOR.join(repeated)))
-    if unknown:
-        details.append(t(f"{messages}.header.unknown", names=_SEPARATOR.join(_shown(name) for name in unknown),
-                         allowed=_SEPARATOR.join(allowed)))
-    # Rows are still checked when only unknown columns are wrong, so every problem shows at once.
-    if missing or repeated:
-        return None, details
-    return Columns(index=index, unnamed=frozenset(unnamed), width=len(header)), details
-
-
-def check_header(header: tuple[object, ...]) -> tuple[Columns | None, list[RosterError]]:
-    """The roster's columns, and its header problems as errors."""
-    columns, details = read_columns(header, known=_COLUMN_ORDER, required=REQUIRED_HEADERS,
-                                    allowed=ROSTER_HEADERS, messages="roster")
-    return columns, [header_error(detail) for detail in details]
+# Full-width digits and letters ("Ａ００１", "１３８…") are folded to ASCII in these columns; 工号 is
+# otherwise kept exactly as written, leading zeros and all.
+RULES = CellRules(
+    required=REQUIRED_HEADERS,
+    dates=frozenset({HIRED_ON}),
+    folded=frozenset({EMPLOYEE_NO, SUPERVISOR_NO, PHONE, HIRED_ON}),
+    signed_numbers=frozenset({PHONE}),
+)
 
 
 @dataclass
@@ -162,36 +67,29 @@ class RowChecker:
         self._columns = columns
         self._departments = frozenset(name.strip() for name in known_departments)
 
-    def check(self, number: int, values: tuple[object, ...]) -> CheckedRow:
-        checked = CheckedRow(number=number)
+    def check(self, row: Row) -> CheckedRow:
+        cells = read_row(row, self._columns, RULES)
+        number = row.number
+        checked = CheckedRow(number=number, errors=cells.errors)
         errors = checked.errors
-        self._check_unnamed(number, values, errors)
-        texts, dates = self._cells(number, values, errors)
-        refused = {error.field for error in errors}
-
-        def text(column: str) -> str:
-            return texts.get(column, "")
-
-        for column in REQUIRED_HEADERS:
-            if column not in refused and not text(column):
-                errors.append(field_error(number, column, t("roster.field.required")))
+        text = cells.text
 
         employee_no = text(EMPLOYEE_NO)
         if employee_no and not _EMPLOYEE_NO.fullmatch(employee_no):
             errors.append(
-                field_error(number, EMPLOYEE_NO, t("roster.employee_no.format", value=_shown(employee_no)))
+                field_error(number, EMPLOYEE_NO, t("roster.employee_no.format", value=shown(employee_no)))
             )
         elif employee_no:
             checked.employee_no = employee_no
 
         name = text(NAME)
         if name and not _NAME_LENGTH[0] <= len(name) <= _NAME_LENGTH[1]:
-            errors.append(field_error(number, NAME, t("roster.name.length", value=_shown(name))))
+            errors.append(field_error(number, NAME, t("roster.name.length", value=shown(name))))
 
         department = text(DEPARTMENT)
         if department and department not in self._departments:
             errors.append(
-                field_error(number, DEPARTMENT, t("roster.department.unknown", value=_shown(department)))
+                field_error(number, DEPARTMENT, t("roster.department.unknown", value=shown(department)))
             )
 
         post_category = self._choice(number, POST_CATEGORY, text(POST_CATEGORY), PostCategory, errors)
@@ -201,7 +99,7 @@ class RowChecker:
         gender = text(GENDER) or None
         if gender is not None and gender not in GENDERS:
             detail = t(
-                "roster.field.choice", field=GENDER, value=_shown(gender), allowed=_SEPARATOR.join(GENDERS)
+                "roster.field.choice", field=GENDER, value=shown(gender), allowed=_SEPARATOR.join(GENDERS)
             )
             errors.append(field_error(number, GENDER, detail))
 
@@ -211,25 +109,21 @@ class RowChecker:
 
         supervisor_no = text(SUPERVISOR_NO) or None
         if supervisor_no is not None and not _EMPLOYEE_NO.fullmatch(supervisor_no):
-            detail = t("roster.supervisor.format", value=_shown(supervisor_no))
+            detail = t("roster.supervisor.format", value=shown(supervisor_no))
             errors.append(field_error(number, SUPERVISOR_NO, detail))
         elif supervisor_no is not None and supervisor_no == employee_no:
             errors.append(field_error(number, SUPERVISOR_NO, t("roster.supervisor.self")))
         else:
             checked.supervisor_no = supervisor_no
 
-        hired_on = dates.get(HIRED_ON) or _parse_date(text(HIRED_ON))
-        if hired_on is None and text(HIRED_ON):
-            errors.append(
-                field_error(number, HIRED_ON, t("roster.hired_on.invalid", value=_shown(text(HIRED_ON))))
-            )
+        hired_on = self._hired_on(number, cells.dates.get(HIRED_ON), text(HIRED_ON), errors)
 
         phone = None
         if text(PHONE):
             match = _PHONE.fullmatch(text(PHONE).translate(_PHONE_SEPARATORS))
             if match is None:
                 errors.append(
-                    field_error(number, PHONE, t("roster.phone.invalid", value=_shown(text(PHONE))))
+                    field_error(number, PHONE, t("roster.phone.invalid", value=shown(text(PHONE))))
                 )
             else:
                 phone = match.group(1)
@@ -252,41 +146,19 @@ class RowChecker:
             )
         return checked
 
-    def _check_unnamed(self, number: int, values: tuple[object, ...], errors: list[RosterError]) -> None:
-        filled = [
-            position + 1
-            for position, value in enumerate(values)
-            if (position in self._columns.unnamed or position >= self._columns.width) and not is_blank(value)
-        ]
-        if filled:
-            columns = _SEPARATOR.join(str(position) for position in filled)
-            errors.append(row_error(number, t("roster.row.unnamed_columns", columns=columns)))
-
-    def _cells(
-        self, number: int, values: tuple[object, ...], errors: list[RosterError]
-    ) -> tuple[dict[str, str], dict[str, date]]:
-        """The cleaned text of each known column, and the date cells kept as dates."""
-        texts: dict[str, str] = {}
-        dates: dict[str, date] = {}
-        for column, position in self._columns.index.items():
-            value = values[position] if position < len(values) else None
-            # openpyxl gives a date cell as a datetime. A bare number (2020, 43831) is not taken for
-            # a date: read as an Excel serial day it would silently become some day in 1905.
-            if column == HIRED_ON and isinstance(value, date):
-                dates[column] = value.date() if isinstance(value, datetime) else value
-                continue
-            raw = cell_text(value)
-            if _looks_like_formula(column, raw):
-                errors.append(field_error(number, column, t("roster.field.injection")))
-                continue
-            cleaned = raw.translate(_INVISIBLE).strip()
-            if _CONTROL.search(cleaned):
-                errors.append(field_error(number, column, t("roster.field.control_chars")))
-                continue
-            if column in _FOLDED:
-                cleaned = unicodedata.normalize("NFKC", cleaned)
-            texts[column] = cleaned
-        return texts, dates
+    @staticmethod
+    def _hired_on(number: int, cell: date | None, written: str, errors: list[RosterError]) -> date | None:
+        # openpyxl gives a date cell as a datetime. A bare number (2020, 43831) is not taken for
+        # a date: read as an Excel serial day it would silently become some day in 1905.
+        if cell is not None:
+            return cell.date() if isinstance(cell, datetime) else cell
+        if not written:
+            return None
+        try:
+            return to_date(written)
+        except CellError:
+            errors.append(field_error(number, HIRED_ON, t("roster.hired_on.invalid", value=shown(written))))
+            return None
 
     @staticmethod
     def _choice(
@@ -297,7 +169,7 @@ class RowChecker:
         member = parse_label(enum, value)
         if member is None:
             allowed = _SEPARATOR.join(label(option) for option in enum)
-            detail = t("roster.field.choice", field=column, value=_shown(value), allowed=allowed)
+            detail = t("roster.field.choice", field=column, value=shown(value), allowed=allowed)
             errors.append(field_error(number, column, detail))
         return member
 
@@ -358,36 +230,3 @@ def _loops(graph: Mapping[str, str | None], first_row: Mapping[str, int]) -> lis
                 errors.append(field_error(first_row[head], SUPERVISOR_NO, detail))
         done.update(path)
     return errors
-
-
-def _looks_like_formula(column: str, raw: str) -> bool:
-    if raw.startswith(_FORMULA_START_RAW):
-        return True
-    stripped = raw.strip()
-    if not stripped.startswith(_FORMULA_START):
-        return False
-    # "+8613800138000" is how a mobile number is written internationally, not a formula.
-    return not (column == PHONE and _PLUS_PHONE.fullmatch(stripped))
-
-
-def _parse_date(text: str) -> date | None:
-    if not text:
-        return None
-    match = _DATE.fullmatch(text)
-    if match is not None:
-        year, month, day = match.group(1), match.group(3), match.group(4)
-    else:
-        match = _DATE_CN.fullmatch(text)
-        if match is None:
-            return None
-        year, month, day = match.groups()
-    try:
-        parsed = date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-    return parsed if parsed.year >= 1900 else None
-
-
-def _shown(value: str) -> str:
-    """A value as quoted back in a message, cut short so one bad cell cannot flood the report."""
-    return value if len(value) <= _SHOWN_LENGTH else value[:_SHOWN_LENGTH] + "…"

@@ -1,12 +1,13 @@
 """Plain data of the staff roster import and export: the columns, a row, an error, a result.
 
-Standard library and the org enums only, so the reader, the checks and the writer can all share it.
+The org enums and the shared sheet types only, so the checks and the writer can both use it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from kaohe.org.enums import Level, PostCategory, StaffStatus
+from kaohe.sheets import HeaderSpec, ImportResult, SheetError
 
 # The column headers are the file format HR fills in, not interface text: an export must re-import,
 # so they stay fixed here rather than in the (translatable) message catalogue.
@@ -95,22 +96,24 @@ class RosterExportRow:
     status: StaffStatus = StaffStatus.active
 
 
-@dataclass(frozen=True, kw_only=True)
-class RosterError:
-    """One reason the import is refused; `row` is None for the file as a whole."""
+# One reason the import is refused (row None for the file as a whole), and the outcome of parsing:
+# the shared import types, named for the roster.
+RosterError = SheetError
+RosterResult = ImportResult[RosterRow]
 
-    row: int | None
-    field: str | None  # the Chinese column header, or None
-    message: str  # complete Chinese sentence, naming the row and the field
-
-
-@dataclass
-class RosterResult:
-    """The outcome of parsing a roster: rows only when there is no error at all."""
-
-    rows: list[RosterRow] = field(default_factory=list)
-    errors: list[RosterError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+# Other names HR offices give the same columns; the file format above stays what an export writes.
+ROSTER_ALIASES: dict[str, str] = {
+    "职工编号": EMPLOYEE_NO,
+    "职工号": EMPLOYEE_NO,
+    "员工编号": EMPLOYEE_NO,
+    "人员编号": EMPLOYEE_NO,
+    "所在部门": DEPARTMENT,
+    "科室": DEPARTMENT,
+    "所在科室": DEPARTMENT,
+    "手机": PHONE,
+    "手机号码": PHONE,
+    "入职时间": HIRED_ON,
+}
+# 序号 numbers the rows of nearly every Chinese roster; it carries nothing to import.
+ROSTER_SPEC = HeaderSpec(columns=ROSTER_HEADERS, required=REQUIRED_HEADERS, aliases=ROSTER_ALIASES,
+                         ignored=frozenset({"序号"}))

@@ -222,6 +222,8 @@ def set_staff_status(db: Session, *, actor: Principal, staff_id: int, status: St
 
     _require(actor, Perm.staff_write)
     staff = get_staff(db, actor=actor, staff_id=staff_id, perm=Perm.staff_write)
+    if status == StaffStatus.inactive and staff.id == actor.staff_id:
+        raise Invalid(t("org.cannot_deactivate_self"))
     if staff.status == status:
         return staff
     before = audit.snapshot(staff, ("status",))

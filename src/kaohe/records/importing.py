@@ -10,15 +10,28 @@ compared with other times and with `now` by its day, so "ended today" is not "in
 An Excel date-time cell at exactly 00:00 is how Excel stores a plain date, so it is read as one.
 """
 
-import re
-import unicodedata
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
 from kaohe.messages import t
-from kaohe.org.roster_check import Columns, cell_text, read_columns
-from kaohe.org.roster_read import RosterFileRefused, is_blank, read_table
+from kaohe.sheets import (
+    CellRules,
+    Columns,
+    HeaderSpec,
+    ImportResult,
+    Limits,
+    Row,
+    SheetError,
+    error_order,
+    field_error,
+    fold,
+    parse_datetime_text,
+    read_row,
+    read_table,
+    row_error,
+    shown,
+)
 
 # The column headers are the file format units fill in, so they are fixed here, not in the catalogue.
 EMPLOYEE_NO = "工号"
@@ -64,21 +77,17 @@ _DATETIME_COLUMNS = (STARTED_AT, ENDED_AT, ENTERED_AT)
 # Free text where a line break is part of the content (Alt+Enter in Excel).
 _MULTILINE = frozenset({STAGE_RESULT, DIFFICULTIES, COMMENDATION, REVIEW_COMMENT})
 _MAX_LENGTH = {TITLE: TITLE_LENGTH[1], TASK_CODE: 100, **dict.fromkeys(_MULTILINE, TEXT_MAX)}
-# Full-width digits, letters and colons ("Ａ００１", "９：００") are folded to ASCII in these columns.
-_FOLDED = frozenset({EMPLOYEE_NO, TASK_CODE, STATUS, *_DATETIME_COLUMNS})
-_COLUMN_ORDER = {header: position for position, header in enumerate(RECORD_HEADERS)}
-_TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-_DATETIME = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
-_DATETIME_CN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日" + _TIME.replace("[ T]+", r"\s*"))
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Zero-width characters come along when text is pasted from web pages or chat; they are dropped.
-_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff")
-# The same refusal as the roster: a cell that a spreadsheet would run as a formula on re-export.
-_FORMULA_START = ("=", "+", "-", "@")
-_FORMULA_START_RAW = ("\t", "\r", "\n")
+SPEC = HeaderSpec(columns=RECORD_HEADERS, required=REQUIRED_HEADERS, ignored=frozenset({"序号"}))
+# Full-width digits, letters and colons ("Ａ００１", "９：００") are folded to ASCII in some columns;
+# Excel date cells of the time columns stay dates.
+RULES = CellRules(
+    required=REQUIRED_HEADERS,
+    dates=frozenset(_DATETIME_COLUMNS),
+    multiline=_MULTILINE,
+    folded=frozenset({EMPLOYEE_NO, TASK_CODE, STATUS, *_DATETIME_COLUMNS}),
+)
+_ORDER = error_order(RECORD_HEADERS)
 _END_OF_DAY = time(23, 59)
-_SHOWN_LENGTH = 30
 _SEPARATOR = "、"
 
 
@@ -100,25 +109,10 @@ class RecordRow:
     review_comment: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class RecordImportError:
-    """One reason the import is refused; `row` is None for the file as a whole."""
-
-    row: int | None
-    field: str | None  # the Chinese column header, or None
-    message: str  # complete Chinese sentence, naming the row and the field
-
-
-@dataclass
-class RecordImportResult:
-    """The outcome of parsing a records file: rows only when there is no error at all."""
-
-    rows: list[RecordRow] = field(default_factory=list)
-    errors: list[RecordImportError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+# One reason the import is refused (row None for the file as a whole), and the outcome of parsing:
+# the shared import types, named for the records import.
+RecordImportError = SheetError
+RecordImportResult = ImportResult[RecordRow]
 
 
 def parse_records(
@@ -135,38 +129,28 @@ def parse_records(
     """Parse and check an .xlsx or .csv of past records; `known_task_codes` maps code to owner 工号."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
-    try:
-        table = read_table(data, filename, max_bytes=max_bytes, max_rows=max_rows)
-    except RosterFileRefused as refused:
-        return RecordImportResult(errors=[_file_error(refused.message)])
-    if not table.rows and all(is_blank(cell) for cell in table.header):
-        return RecordImportResult(errors=[_file_error(t("records_import.file.empty"))])
-
-    columns, errors = _check_header(table.header)
-    if table.too_many_rows:
-        errors.insert(0, _file_error(t("records_import.file.too_many_rows", limit=max_rows)))
-        return RecordImportResult(errors=errors)
-    if not table.rows:
-        errors.append(_file_error(t("records_import.file.no_data")))
-    if columns is None or not table.rows:
-        return RecordImportResult(errors=sorted(errors, key=_error_order))
+    table = read_table(data, filename, SPEC, limits=Limits(max_bytes=max_bytes, max_rows=max_rows))
+    if table.columns is None or not table.readable:
+        return RecordImportResult(errors=sorted(table.errors, key=_ORDER))
 
     checker = _RowChecker(
-        columns, known_employees=known_employees, known_task_codes=known_task_codes, tz=tz, now=now
+        table.columns, known_employees=known_employees, known_task_codes=known_task_codes, tz=tz, now=now
     )
+    errors = list(table.errors)
     rows: list[RecordRow] = []
     first_row: dict[_Key, int] = {}
-    for number, values in table.rows:
-        record, key = checker.check(number, values, errors)
+    for row in table.rows:
+        number = row.number
+        record, key = checker.check(row, errors)
         # A duplicate is reported even when either row has other errors, so one pass shows it all.
         if key is not None and key in first_row:
-            errors.append(_row_error(number, t("records_import.row.duplicate", first=first_row[key])))
+            errors.append(row_error(number, t("records_import.row.duplicate", first=first_row[key])))
         elif key is not None:
             first_row[key] = number
         if record is not None:
             rows.append(record)
     if errors:
-        return RecordImportResult(errors=sorted(errors, key=_error_order))
+        return RecordImportResult(errors=sorted(errors, key=_ORDER))
     return RecordImportResult(rows=rows)
 
 
@@ -205,71 +189,64 @@ class _RowChecker:
         now: datetime,
     ) -> None:
         self._columns = columns
-        self._employees = frozenset(_fold(no.strip()) for no in known_employees)
-        self._tasks = {_fold(code.strip()): _fold(owner.strip()) for code, owner in known_task_codes.items()}
+        self._employees = frozenset(fold(no.strip()) for no in known_employees)
+        self._tasks = {fold(code.strip()): fold(owner.strip()) for code, owner in known_task_codes.items()}
         self._tz = tz
         self._now = _When(now.astimezone(tz), date_only=False)
 
-    def check(
-        self, number: int, values: tuple[object, ...], errors: list[RecordImportError]
-    ) -> tuple[RecordRow | None, _Key | None]:
+    def check(self, row: Row, errors: list[RecordImportError]) -> tuple[RecordRow | None, _Key | None]:
         """The row if it is good, and its duplicate key if 工号, 工作事项 and 开始时间 could be read."""
-        found: list[RecordImportError] = []
-        self._check_unnamed(number, values, found)
-        texts, cells = self._cells(number, values, found)
-        refused = {error.field for error in found}
-
-        def text(column: str) -> str:
-            return texts.get(column, "")
-
-        for column in REQUIRED_HEADERS:
-            if column not in refused and not text(column) and column not in cells:
-                found.append(_field_error(number, column, t("records_import.field.required")))
+        cells = read_row(row, self._columns, RULES)
+        number = row.number
+        found = cells.errors
+        refused = cells.refused
+        texts = cells.texts
+        text = cells.text
 
         employee_no = text(EMPLOYEE_NO)
         if employee_no and employee_no not in self._employees:
-            detail = t("records_import.employee_no.unknown", value=_shown(employee_no))
-            found.append(_field_error(number, EMPLOYEE_NO, detail))
+            detail = t("records_import.employee_no.unknown", value=shown(employee_no))
+            found.append(field_error(number, EMPLOYEE_NO, detail))
 
         title = text(TITLE)
         low, high = TITLE_LENGTH
         if title and not low <= len(title) <= high:
             detail = t("records_import.title.length", low=low, high=high, length=len(title))
-            found.append(_field_error(number, TITLE, detail))
+            found.append(field_error(number, TITLE, detail))
         stage_result = text(STAGE_RESULT)
         if stage_result and len(stage_result) < STAGE_RESULT_MIN:
             detail = t(
                 "records_import.stage_result.too_short", limit=STAGE_RESULT_MIN, length=len(stage_result)
             )
-            found.append(_field_error(number, STAGE_RESULT, detail))
+            found.append(field_error(number, STAGE_RESULT, detail))
         for column, limit in _MAX_LENGTH.items():
             length = len(text(column))
             if length > limit and column != TITLE:
                 detail = t("records_import.field.too_long", limit=limit, length=length)
-                found.append(_field_error(number, column, detail))
+                found.append(field_error(number, column, detail))
 
         task_code = text(TASK_CODE) or None
         if task_code is not None and task_code not in self._tasks:
             found.append(
-                _field_error(number, TASK_CODE, t("records_import.task.unknown", value=_shown(task_code)))
+                field_error(number, TASK_CODE, t("records_import.task.unknown", value=shown(task_code)))
             )
         elif task_code is not None and employee_no and self._tasks[task_code] != employee_no:
             detail = t(
                 "records_import.task.other_owner",
-                value=_shown(task_code),
+                value=shown(task_code),
                 owner=self._tasks[task_code],
-                employee=_shown(employee_no),
+                employee=shown(employee_no),
             )
-            found.append(_field_error(number, TASK_CODE, detail))
+            found.append(field_error(number, TASK_CODE, detail))
 
         status_label = text(STATUS)
         status = STATUS_OF_LABEL.get(status_label) if status_label else DEFAULT_STATUS
         if status is None:
             allowed = _SEPARATOR.join(STATUS_OF_LABEL)
-            detail = t("records_import.status.choice", value=_shown(status_label), allowed=allowed)
-            found.append(_field_error(number, STATUS, detail))
+            detail = t("records_import.status.choice", value=shown(status_label), allowed=allowed)
+            found.append(field_error(number, STATUS, detail))
 
-        started, ended, entered = self._times(number, texts, cells, refused, found)
+        started, ended, entered = self._times(number, texts, cells.dates, refused, found)
         errors.extend(found)
         key = (employee_no, title, started.at) if employee_no and title and started is not None else None
         if found or started is None or ended is None:
@@ -294,7 +271,7 @@ class _RowChecker:
         self,
         number: int,
         texts: dict[str, str],
-        cells: dict[str, datetime | date],
+        cells: Mapping[str, date],
         refused: set[str | None],
         found: list[RecordImportError],
     ) -> tuple[_When | None, _When | None, _When | None]:
@@ -305,23 +282,23 @@ class _RowChecker:
                 continue
             when = self._when(column, cells.get(column), texts.get(column, ""))
             if when is None and texts.get(column):
-                detail = t("records_import.datetime.invalid", value=_shown(texts[column]))
-                found.append(_field_error(number, column, detail))
+                detail = t("records_import.datetime.invalid", value=shown(texts[column]))
+                found.append(field_error(number, column, detail))
             elif when is not None and _before(when, self._now):
                 detail = t("records_import.datetime.future", value=when.shown())
-                found.append(_field_error(number, column, detail))
+                found.append(field_error(number, column, detail))
             elif when is not None:
                 parsed[column] = when
         started, ended, entered = (parsed.get(column) for column in _DATETIME_COLUMNS)
         if started is not None and ended is not None and _before(started, ended):
             detail = t("records_import.ended.before_started", ended=ended.shown(), started=started.shown())
-            found.append(_field_error(number, ENDED_AT, detail))
+            found.append(field_error(number, ENDED_AT, detail))
         if ended is not None and entered is not None and _before(ended, entered):
             detail = t("records_import.entered.before_ended", entered=entered.shown(), ended=ended.shown())
-            found.append(_field_error(number, ENTERED_AT, detail))
+            found.append(field_error(number, ENTERED_AT, detail))
         return started, ended, entered
 
-    def _when(self, column: str, cell: datetime | date | None, text: str) -> _When | None:
+    def _when(self, column: str, cell: date | None, text: str) -> _When | None:
         # A start without a time of day begins the day; an end or entry without one closes it.
         day_time = time.min if column == STARTED_AT else _END_OF_DAY
         if isinstance(cell, datetime) and cell.time() != time.min:
@@ -329,113 +306,14 @@ class _RowChecker:
         if isinstance(cell, date):
             day = cell.date() if isinstance(cell, datetime) else cell
             return _When(datetime.combine(day, day_time, tzinfo=self._tz), date_only=True)
-        match = _DATETIME.fullmatch(text)
-        if match is not None:
-            year, _, month, day, hour, minute, second = match.groups()
-        else:
-            match = _DATETIME_CN.fullmatch(text)
-            if match is None:
-                return None
-            year, month, day, hour, minute, second = match.groups()
-        try:
-            if hour is None:
-                moment = datetime.combine(date(int(year), int(month), int(day)), day_time, tzinfo=self._tz)
-            else:
-                moment = datetime(
-                    int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=self._tz
-                )
-        except ValueError:
+        found = parse_datetime_text(text, dots=True)
+        if found is None:
             return None
-        if moment.year < 1900:
-            return None
-        return _When(moment, date_only=hour is None)
+        day, clock = found
+        moment = datetime.combine(day, clock if clock is not None else day_time, tzinfo=self._tz)
+        return _When(moment, date_only=clock is None)
 
     def _local(self, moment: datetime) -> datetime:
         if moment.tzinfo is None:
             return moment.replace(tzinfo=self._tz)
         return moment.astimezone(self._tz)
-
-    def _check_unnamed(self, number: int, values: tuple[object, ...], found: list[RecordImportError]) -> None:
-        filled = [
-            position + 1
-            for position, value in enumerate(values)
-            if (position in self._columns.unnamed or position >= self._columns.width) and not is_blank(value)
-        ]
-        if filled:
-            columns = _SEPARATOR.join(str(position) for position in filled)
-            found.append(_row_error(number, t("records_import.row.unnamed_columns", columns=columns)))
-
-    def _cells(
-        self, number: int, values: tuple[object, ...], found: list[RecordImportError]
-    ) -> tuple[dict[str, str], dict[str, datetime | date]]:
-        """The cleaned text of each known column, and the date cells of time columns kept as such."""
-        texts: dict[str, str] = {}
-        cells: dict[str, datetime | date] = {}
-        for column, position in self._columns.index.items():
-            value = values[position] if position < len(values) else None
-            # A bare number in a time column is not taken for an Excel serial day: it is refused as
-            # unreadable text rather than silently becoming some day in 1905.
-            if column in _DATETIME_COLUMNS and isinstance(value, date):
-                cells[column] = value
-                continue
-            raw = cell_text(value)
-            if _looks_like_formula(raw):
-                found.append(_field_error(number, column, t("records_import.field.injection")))
-                continue
-            cleaned = raw.translate(_INVISIBLE).strip()
-            if column in _MULTILINE:
-                cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
-                if _CONTROL_MULTILINE.search(cleaned):
-                    detail = t("records_import.field.control_chars_multiline")
-                    found.append(_field_error(number, column, detail))
-                    continue
-            elif _CONTROL.search(cleaned):
-                found.append(_field_error(number, column, t("records_import.field.control_chars")))
-                continue
-            if column in _FOLDED:
-                cleaned = _fold(cleaned)
-            texts[column] = cleaned
-        return texts, cells
-
-
-def _check_header(header: tuple[object, ...]) -> tuple[Columns | None, list[RecordImportError]]:
-    """The record file's columns, and its header problems as errors."""
-    columns, details = read_columns(header, known=_COLUMN_ORDER, required=REQUIRED_HEADERS,
-                                    allowed=RECORD_HEADERS, messages="records_import")
-    return columns, [_header_error(detail) for detail in details]
-
-
-def _looks_like_formula(raw: str) -> bool:
-    # XML parsers turn a CR into LF, so in an .xlsx a leading CR arrives as a leading LF.
-    return raw.startswith(_FORMULA_START_RAW) or raw.strip().startswith(_FORMULA_START)
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
-def _field_error(row: int, column: str, detail: str) -> RecordImportError:
-    message = t("records_import.at_row_field", row=row, field=column, detail=detail)
-    return RecordImportError(row=row, field=column, message=message)
-
-
-def _row_error(row: int, detail: str) -> RecordImportError:
-    return RecordImportError(row=row, field=None, message=t("records_import.at_row", row=row, detail=detail))
-
-
-def _header_error(detail: str) -> RecordImportError:
-    return RecordImportError(row=1, field=None, message=t("records_import.at_header", detail=detail))
-
-
-def _file_error(message: str) -> RecordImportError:
-    return RecordImportError(row=None, field=None, message=message)
-
-
-def _error_order(error: RecordImportError) -> tuple[int, int]:
-    """Sort key: file errors first, then by row, then by column in the import's order."""
-    return (error.row or 0, _COLUMN_ORDER.get(error.field, -1) if error.field else -1)
-
-
-def _shown(value: str) -> str:
-    """A value as quoted back in a message, cut short so one bad cell cannot flood the report."""
-    return value if len(value) <= _SHOWN_LENGTH else value[:_SHOWN_LENGTH] + "…"

@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 
 from kaohe.audit import service as audit
 from kaohe.auth.permissions import Perm, Principal
+from kaohe.clock import zone
 from kaohe.errors import Forbidden, Invalid
+from kaohe.ledger import service as ledger_service
 from kaohe.messages import t
 from kaohe.org.models import Staff
-from kaohe.records import ledger_service
-from kaohe.records.clock import LOCAL
 from kaohe.records.importing import parse_records
 from kaohe.records.models import RecordStatus, RecordVersion, ReviewAction, TaskItem, WorkRecord
 from kaohe.records.service import CONTENT_FIELDS, entry_limit_hours
@@ -26,7 +26,7 @@ def import_records(db: Session, *, actor: Principal, data: bytes, filename: str,
                            .join(Staff, TaskItem.staff_id == Staff.id)).all()
     task_owner = {code: no for code, _id, no in task_rows}
     task_id = {code: tid for code, tid, _no in task_rows}
-    result = parse_records(data, filename, known_employees=set(staff), known_task_codes=task_owner, tz=LOCAL,
+    result = parse_records(data, filename, known_employees=set(staff), known_task_codes=task_owner, tz=zone(),
                            now=now)
     if not result.ok:
         raise Invalid(t("records.import_failed", count=len(result.errors)),
@@ -52,8 +52,10 @@ def import_records(db: Session, *, actor: Principal, data: bytes, filename: str,
                             action="import", from_status="", to_status=record.status.value,
                             comment=row.review_comment, at=now))
         ledger_service.append(db, kind="record.import", at=now, payload={
-            "record": record.id, "version": 1, "staff": row.employee_no, "by": actor.user_id,
-            "status": record.status.value, **content})
+            "record": record.id, "version": 1, "staff": row.employee_no, "staff_id": record.staff_id,
+            "by": actor.user_id, "by_name": actor.display_name, "action": "import", "from": "",
+            "status": record.status.value, "comment": row.review_comment, "entered_at": row.entered_at,
+            "late": record.late, "source": "import", **content})
     audit.record(db, actor=actor, action="records.import", entity_type="work_record", entity_id=filename[:64],
                  summary=t("records.audit_import", count=len(result.rows)))
     db.flush()

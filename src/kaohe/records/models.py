@@ -1,5 +1,5 @@
 """Daily work records (R1–R5): the annual task book, records and their versions, evidence,
-review actions, month closes, and the ledger that makes all of it tamper-evident."""
+review actions and month closes (the ledger that makes all of it tamper-evident is `kaohe.ledger`)."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Date,
     ForeignKey,
     Integer,
@@ -76,7 +75,7 @@ class WorkRecord(Base):
     source: Mapped[str] = mapped_column(String(40), default="web")
     idempotency_key: Mapped[str | None] = mapped_column(String(100), default=None)
     review_comment: Mapped[str] = mapped_column(String(500), default="")
-    quality_mark: Mapped[int | None] = mapped_column(Integer, default=None)  # the leader's 1–5 mark
+    quality_mark: Mapped[int | None] = mapped_column(Integer, default=None)  # the leader's mark, scheme scale
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -141,27 +140,3 @@ class MonthClose(Base):
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
     closed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class LedgerEntry(Base):
-    """One link of the hash chain over every record version and review action (R5)."""
-
-    __tablename__ = "ledger_entry"
-
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                     autoincrement=False)
-    at: Mapped[datetime] = mapped_column()
-    kind: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[bytes] = mapped_column(LargeBinary)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
-
-
-class LedgerHead(Base):
-    """A single row locked while appending, so concurrent processes extend the chain one at a time."""
-
-    __tablename__ = "ledger_head"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
-    hash: Mapped[str] = mapped_column(String(64))

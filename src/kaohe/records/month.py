@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 from kaohe.audit import service as audit
 from kaohe.auth.permissions import Perm, Principal
 from kaohe.auth.roles import Scope
+from kaohe.clock import zone
 from kaohe.errors import Conflict, Forbidden, Invalid
+from kaohe.ledger import service as ledger_service
 from kaohe.messages import t
 from kaohe.org.enums import StaffStatus
 from kaohe.org.models import Department, Staff
-from kaohe.records import ledger_service
-from kaohe.records.clock import LOCAL
 from kaohe.records.models import MonthClose, RecordStatus, TaskItem, WorkRecord
 from kaohe.records.service import month_bounds
 
@@ -108,7 +108,7 @@ def department_month(db: Session, *, actor: Principal, department_id: int, month
 def _on_track(progress: int, deadline: date | None, now: datetime, year: int) -> bool:
     start = date(year, 1, 1)
     end = deadline or date(year, 12, 31)
-    today = now.astimezone(LOCAL).date()
+    today = now.astimezone(zone()).date()
     if progress >= 100 or today <= start:
         return True
     if today >= end:
@@ -117,8 +117,17 @@ def _on_track(progress: int, deadline: date | None, now: datetime, year: int) ->
     return progress >= expected - 10  # ten points of slack before a task counts as behind
 
 
+@dataclass(frozen=True)
+class MonthClosed:
+    """A month closed, and the anchor line of its ledger entry: staff keep it outside the system, and
+    `kaohe ledger verify --anchor LINE` later proves the ledger up to the close was not rewritten."""
+
+    close: MonthClose
+    anchor: str
+
+
 def close_month(db: Session, *, actor: Principal, department_id: int, month: str, summary: str, now: datetime
-                ) -> MonthClose:
+                ) -> MonthClosed:
     """The department head closes the month with the system's figures and their own text."""
     if not may_close(actor, department_id):
         raise Forbidden(t("common.forbidden"))
@@ -137,15 +146,16 @@ def close_month(db: Session, *, actor: Principal, department_id: int, month: str
                      closed_by=actor.user_id, closed_at=now)
     db.add(row)
     db.flush()
-    ledger_service.append(db, kind="month.close", at=now, payload={
-        "department": state.department.code, "month": month, "by": actor.user_id, "summary": summary,
+    entry = ledger_service.append(db, kind="month.close", at=now, payload={
+        "close": row.id, "department": state.department.code, "department_id": department_id, "month": month,
+        "by": actor.user_id, "summary": summary,
         # The ledger refuses floats (no canonical text form); shares are recorded as their decimal text.
         "figures": {k: str(v) if isinstance(v, float) else v for k, v in state.figures.items()}})
     audit.record(db, actor=actor, action="records.close_month", entity_type="department",
                  entity_id=department_id, summary=t("records.audit_close", name=state.department.name, month=month),
                  after={"month": month, **state.figures})
     db.flush()
-    return row
+    return MonthClosed(close=row, anchor=ledger_service.anchor_line(entry))
 
 
 @dataclass(frozen=True)
@@ -171,7 +181,7 @@ def reminders(db: Session, *, actor: Principal, now: datetime) -> list[Reminder]
         .join(Staff, WorkRecord.staff_id == Staff.id).join(leader, Staff.supervisor_id == leader.c.id)
         .where(scope, WorkRecord.status == RecordStatus.submitted).group_by(leader.c.id, leader.c.name)).all()
     out += [Reminder(name, t("records.remind_review"), n, "/records/review") for _lid, name, n in pending]
-    previous = (now.astimezone(LOCAL).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    previous = (now.astimezone(zone()).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     closed = set(db.scalars(select(MonthClose.department_id).where(MonthClose.month == previous)))
     for department in db.scalars(select(Department).where(Department.is_active.is_(True))):
         if department.id not in closed and (actor.has_unit_scope(Perm.staff_read)

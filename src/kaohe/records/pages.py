@@ -10,16 +10,17 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from kaohe.auth.permissions import Perm
-from kaohe.errors import Invalid, KaoheError
+from kaohe.clock import now, zone
+from kaohe.errors import Forbidden, Invalid, KaoheError
+from kaohe.ledger import service as ledger_service
 from kaohe.messages import t
 from kaohe.org import service as org_service
 from kaohe.org.models import Staff
-from kaohe.records import importing_service, ledger_service, month, service, signals_service, tasks
-from kaohe.records.clock import LOCAL, now
+from kaohe.records import importing_service, month, service, signals_service, tasks
 from kaohe.records.models import RecordStatus
 from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn, TaskCreate
 from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
-from kaohe.web.forms import RECORD_LABELS, attempt, parse_form
+from kaohe.web.forms import attempt, parse_form
 from kaohe.web.templating import render
 
 router = APIRouter()
@@ -32,14 +33,14 @@ def _local_form(raw: dict[str, object]) -> dict[str, object]:
         value = out.get(name)
         if isinstance(value, str) and value and "+" not in value[10:] and not value.endswith("Z"):
             with contextlib.suppress(ValueError):
-                out[name] = datetime.fromisoformat(value).replace(tzinfo=LOCAL).isoformat()
+                out[name] = datetime.fromisoformat(value).replace(tzinfo=zone()).isoformat()
     return out
 
 
 def _my_tasks(db: SessionDep, principal: CurrentPrincipal) -> list:  # type: ignore[type-arg]
     if principal.staff_id is None:
         return []
-    return tasks.tasks_of(db, actor=principal, staff_id=principal.staff_id, year=now().astimezone(LOCAL).year)
+    return tasks.tasks_of(db, actor=principal, staff_id=principal.staff_id, year=now().astimezone(zone()).year)
 
 
 def _list_context(db: SessionDep, principal: CurrentPrincipal, staff_id: str, status: str, month_: str,
@@ -49,7 +50,7 @@ def _list_context(db: SessionDep, principal: CurrentPrincipal, staff_id: str, st
         status=RecordStatus(status) if status in RecordStatus.__members__ else None,
         month=month_ if len(month_) == 7 else "", page=page)
     rows, total = service.search(db, actor=principal, query=query)
-    local_now = now().astimezone(LOCAL)
+    local_now = now().astimezone(zone())
     return {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // query.per_page)),
             "args": {"staff_id": staff_id, "status": status, "month": month_}, "statuses": list(RecordStatus),
             "tasks": _my_tasks(db, principal), "default_end": local_now.strftime("%Y-%m-%dT%H:%M"),
@@ -62,7 +63,7 @@ def records(request: Request, db: SessionDep, principal: CurrentPrincipal, staff
             month: str = "", page: Annotated[int, Query(ge=1)] = 1, saved: str = "") -> Response:
     notice = None
     if saved == "late":
-        notice = t("records.saved_late", hours=service.entry_limit_hours(db, now().astimezone(LOCAL).year))
+        notice = t("records.saved_late", hours=service.entry_limit_hours(db, now().astimezone(zone()).year))
     elif saved:
         notice = t("records.saved")
     return render(request, "records/list.html",
@@ -74,7 +75,7 @@ async def record_create(request: Request, db: SessionDep, principal: CurrentPrin
     raw: dict = {}
     try:
         with attempt(db):
-            record_in, raw = await parse_form(request, RecordCreate, labels=RECORD_LABELS, prepare=_local_form)
+            record_in, raw = await parse_form(request, RecordCreate, prepare=_local_form)
             created = service.create_record(db, actor=principal, record_in=record_in, now=now())
     except KaoheError as exc:
         return render(request, "records/list.html", _list_context(
@@ -86,7 +87,8 @@ async def record_create(request: Request, db: SessionDep, principal: CurrentPrin
 
 @router.get("/records/review")
 def review_queue(request: Request, db: SessionDep, principal: requires(Perm.records_review)) -> Response:
-    return render(request, "records/review.html", {"rows": service.pending_for_leader(db, actor=principal)})
+    return render(request, "records/review.html", {"rows": service.pending_for_leader(db, actor=principal),
+                                                    "marks": service.quality_marks(db, now().year)})
 
 
 @router.post("/records/review")
@@ -105,19 +107,20 @@ async def review_submit(request: Request, db: SessionDep, principal: requires(Pe
     except KaoheError as exc:
         return render(request, "records/review.html", {
             "rows": service.pending_for_leader(db, actor=principal), "error": exc.message,
+            "marks": service.quality_marks(db, now().year),
             "details": exc.details}, status_code=exc.status_code)
     back = str(form.get("back") or "")
     if back.startswith("/records/") and back[9:].isdigit():
         return RedirectResponse(back, status_code=303)
     return render(request, "records/review.html", {
-        "rows": service.pending_for_leader(db, actor=principal),
+        "rows": service.pending_for_leader(db, actor=principal), "marks": service.quality_marks(db, now().year),
         "notice": t(f"records.reviewed_{action}", count=len(done))})
 
 
 @router.get("/records/month")
 def month_page(request: Request, db: SessionDep, principal: CurrentPrincipal, department_id: str = "",
                month: str = "") -> Response:
-    local_now = now().astimezone(LOCAL)
+    local_now = now().astimezone(zone())
     month = month if len(month) == 7 else (local_now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     departments = org_service.list_departments(db)
     if not department_id.isdigit():
@@ -128,7 +131,9 @@ def month_page(request: Request, db: SessionDep, principal: CurrentPrincipal, de
     state = department_month(db, actor=principal, department_id=int(department_id), month=month, now=now())
     return render(request, "records/month.html", {
         "state": state, "departments": departments, "month": month,
-        "can_close": may_close(principal, int(department_id)) and state.closed is None})
+        "can_close": may_close(principal, int(department_id)) and state.closed is None,
+        "anchor": state.closed and ledger_service.anchor_of(db, kind="month.close", at=state.closed.closed_at,
+                                                            match={"close": state.closed.id})})
 
 
 @router.post("/records/month/close")
@@ -190,21 +195,23 @@ async def import_submit(request: Request, db: SessionDep, principal: requires(Pe
 
 @router.get("/ledger")
 def ledger_page(request: Request, db: SessionDep, principal: requires(Perm.ledger_read)) -> Response:
-    result = ledger_service.verify_ledger(db)
+    result = ledger_service.verify(db)
     return render(request, "records/ledger.html", {"result": result,
-                                                   "anchor": ledger_service.anchor_text(db, now=now())})
+                                                   "anchor": ledger_service.anchor(db, now=now())})
 
 
 @router.get("/tasks")
 def task_book(request: Request, db: SessionDep, principal: CurrentPrincipal, staff_id: str = "",
               year: int = 0) -> Response:
-    year = year or now().astimezone(LOCAL).year
+    year = year or now().astimezone(zone()).year
     target = int(staff_id) if staff_id.isdigit() else principal.staff_id
     person = org_service.get_staff(db, actor=principal, staff_id=target) if target else None
     items = tasks.tasks_of(db, actor=principal, staff_id=person.id, year=year) if person else []
     return render(request, "records/tasks.html", {
         "person": person, "items": items, "year": year,
-        "can_edit": bool(person and principal.may_see_staff(person, Perm.tasks_write))})
+        # As tasks.create_task decides: the person's writers, never the person themself.
+        "can_edit": bool(person and person.id != principal.staff_id
+                         and principal.may_see_staff(person, Perm.tasks_write))})
 
 
 @router.post("/tasks")
@@ -217,7 +224,7 @@ async def task_create(request: Request, db: SessionDep, principal: requires(Perm
     except KaoheError as exc:
         person = db.scalar(select(Staff).where(Staff.employee_no == str(raw.get("staff_no", ""))))
         return render(request, "records/tasks.html", {
-            "person": person, "items": [], "year": now().astimezone(LOCAL).year, "can_edit": True,
+            "person": person, "items": [], "year": now().astimezone(zone()).year, "can_edit": True,
             "values": getattr(exc, "raw", raw), "error": exc.message, "details": exc.details},
             status_code=exc.status_code)
     return RedirectResponse(f"/tasks?staff_id={task.staff_id}&year={task.year}", status_code=303)
@@ -247,15 +254,23 @@ def record_detail(request: Request, record_id: int, db: SessionDep, principal: C
     return render(request, "records/detail.html", {
         "record": record, "versions": service.versions(db, record), "history": service.history(db, record),
         "evidence": service.evidence(db, record),
+        "marks": service.quality_marks(db, record.ended_at.astimezone(zone()).year),
         "can_edit": service.may_edit(principal, record) and record.status is not RecordStatus.confirmed,
         "can_review": principal.staff_id is not None and record.staff.supervisor_id == principal.staff_id
         and record.staff_id != principal.staff_id and record.status is RecordStatus.submitted
-        and principal.can(Perm.records_review)})
+        and principal.can(Perm.records_review)
+        # Nobody confirms a record they entered for someone else (service.review refuses it).
+        and record.recorded_by != principal.user_id})
 
 
 @router.get("/records/{record_id}/edit")
 def record_edit(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
     record = service.get_record(db, actor=principal, record_id=record_id)
+    # The form only for whom saving it would accept: the POST's own refusals (404 out of scope above).
+    if not service.may_edit(principal, record):
+        raise Forbidden(t("records.only_author_edits"))
+    if record.status is RecordStatus.confirmed:
+        raise Invalid(t("records.confirmed_is_final"))
     return render(request, "records/edit.html", {"record": record, "tasks": _my_tasks(db, principal)})
 
 
@@ -263,7 +278,7 @@ def record_edit(request: Request, record_id: int, db: SessionDep, principal: Cur
 async def record_update(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
     try:
         with attempt(db):
-            record_in, _raw = await parse_form(request, RecordUpdate, labels=RECORD_LABELS, prepare=_local_form)
+            record_in, _raw = await parse_form(request, RecordUpdate, prepare=_local_form)
             service.update_record(db, actor=principal, record_id=record_id, record_in=record_in, now=now())
     except KaoheError as exc:
         record = service.get_record(db, actor=principal, record_id=record_id)
@@ -287,6 +302,7 @@ async def evidence_upload(request: Request, record_id: int, db: SessionDep, prin
         return render(request, "records/detail.html", {
             "record": record, "versions": service.versions(db, record), "history": service.history(db, record),
             "evidence": service.evidence(db, record), "can_edit": service.may_edit(principal, record),
+            "marks": service.quality_marks(db, record.ended_at.astimezone(zone()).year),
             "can_review": False, "error": exc.message}, status_code=exc.status_code)
     return RedirectResponse(f"/records/{record_id}", status_code=303)
 

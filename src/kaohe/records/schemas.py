@@ -59,7 +59,7 @@ class ReviewIn(BaseModel):
     record_ids: list[int] = Field(min_length=1, max_length=500)
     action: str = Field(pattern="^(confirm|return)$")
     comment: str = Field(default="", max_length=500)
-    quality_mark: int | None = Field(default=None, ge=1, le=5)
+    quality_mark: int | None = Field(default=None, ge=0, le=100)  # the scheme's scale: service.review
 
 
 class TaskBase(BaseModel):

@@ -8,14 +8,15 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from kaohe.auth.permissions import Perm, Principal
+from kaohe.clock import zone
 from kaohe.errors import Invalid
 from kaohe.messages import t
 from kaohe.org.enums import StaffStatus
 from kaohe.org.models import Staff
-from kaohe.records.clock import LOCAL
 from kaohe.records.models import RecordStatus, WorkRecord
 from kaohe.scheme import service as scheme_service
-from kaohe.scoring.records import RecordScoreRule, record_scores
+from kaohe.scoring.from_scheme import expected_per_quarter, record_score_rule
+from kaohe.scoring.records import record_scores
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,13 @@ def quarter_bounds(quarter: str) -> tuple[datetime, datetime]:
             raise ValueError
     except ValueError:
         raise Invalid(t("records.bad_quarter", quarter=quarter)) from None
-    start = datetime(year, 3 * q - 2, 1, tzinfo=LOCAL)
-    end = datetime(year + (q == 4), (3 * q) % 12 + 1, 1, tzinfo=LOCAL)
+    start = datetime(year, 3 * q - 2, 1, tzinfo=zone())
+    end = datetime(year + (q == 4), (3 * q) % 12 + 1, 1, tzinfo=zone())
     return start, end
 
 
 def quarter_of(moment: datetime) -> str:
-    local = moment.astimezone(LOCAL)
+    local = moment.astimezone(zone())
     return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 
 
@@ -53,10 +54,7 @@ def quarter_scores(db: Session, *, actor: Principal, quarter: str) -> tuple[list
     """Every visible active person's counts for the quarter and their record score, best first."""
     start, end = quarter_bounds(quarter)
     scheme = scheme_service.current(db, year=start.year)
-    settings = scheme.records.score
-    rule = RecordScoreRule(volume_weight=settings.volume_weight, timeliness_weight=settings.timeliness_weight,
-                           quality_weight=settings.quality_weight, return_penalty=settings.return_penalty,
-                           max_return_penalty=settings.max_return_penalty)
+    rule = record_score_rule(scheme)  # every number from the year's scheme (records.score)
     in_quarter = and_(WorkRecord.staff_id == Staff.id, WorkRecord.ended_at >= start, WorkRecord.ended_at < end)
     rows = db.execute(
         select(Staff, func.count(WorkRecord.id),
@@ -67,7 +65,7 @@ def quarter_scores(db: Session, *, actor: Principal, quarter: str) -> tuple[list
         .outerjoin(WorkRecord, in_quarter)
         .where(actor.staff_filter(Perm.staff_read), Staff.status == StaffStatus.active)
         .group_by(Staff.id).order_by(Staff.employee_no)).all()
-    expected = settings.expected_per_month * 3
+    expected = expected_per_quarter(scheme)
     n = len(rows)
     scores = record_scores(
         confirmed=np.array([r[2] for r in rows], dtype=np.float64),

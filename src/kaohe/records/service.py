@@ -2,6 +2,7 @@
 the ledger and the audit log in the same transaction."""
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,10 +12,11 @@ from sqlalchemy.orm import Session, joinedload
 
 from kaohe.audit import service as audit
 from kaohe.auth.permissions import Perm, Principal
+from kaohe.clock import local
 from kaohe.errors import Forbidden, Invalid, NotFound
+from kaohe.ledger import service as ledger_service
 from kaohe.messages import t
 from kaohe.org.models import Staff
-from kaohe.records import ledger_service
 from kaohe.records.models import Attachment, RecordStatus, RecordVersion, ReviewAction, TaskItem, WorkRecord
 from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn
 from kaohe.scheme import service as scheme_service
@@ -49,6 +51,13 @@ def entry_limit_hours(db: Session, year: int) -> int:
 
 # Keyed by the scheme text's SHA-256, so a cached value can never outlive the text it came from.
 _LIMITS: dict[str, int] = {}
+
+
+def quality_marks(db: Session, year: int) -> list[int]:
+    """The quality marks a leader may give a record of `year`, best first: the whole numbers of the
+    scheme's `records.score` scale (R4, R6; 5 … 1 by default)."""
+    score = scheme_service.current(db, year=year).records.score
+    return list(range(math.floor(score.mark_max), math.ceil(score.mark_min) - 1, -1))
 
 
 def _content(record: WorkRecord) -> dict[str, object]:
@@ -127,7 +136,9 @@ def create_record(db: Session, *, actor: Principal, record_in: RecordCreate, now
                          created_by=actor.user_id))
     _history(db, record, actor, "submit", "", now=now)
     ledger_service.append(db, kind="record.version", at=now, payload={
-        "record": record.id, "version": 1, "staff": staff.employee_no, "by": actor.user_id, **content})
+        "record": record.id, "version": 1, "staff": staff.employee_no, "staff_id": staff.id, "by": actor.user_id,
+        "by_name": actor.display_name, "action": "submit", "from": "", "status": record.status.value,
+        "entered_at": now, "late": record.late, "source": source, **content})
     audit.record(db, actor=actor, action="record.create", entity_type="work_record", entity_id=record.id,
                  summary=t("records.audit_create", title=record.title, name=staff.name), after=content)
     db.flush()
@@ -171,8 +182,9 @@ def update_record(db: Session, *, actor: Principal, record_id: int, record_in: R
                          created_by=actor.user_id))
     _history(db, record, actor, "resubmit", from_status, now=now)
     ledger_service.append(db, kind="record.version", at=now, payload={
-        "record": record.id, "version": record.version, "staff": record.staff.employee_no, "by": actor.user_id,
-        **after})
+        "record": record.id, "version": record.version, "staff": record.staff.employee_no,
+        "staff_id": record.staff_id, "by": actor.user_id, "by_name": actor.display_name, "action": "resubmit",
+        "from": from_status, "status": record.status.value, **after})
     audit.record(db, actor=actor, action="record.update", entity_type="work_record", entity_id=record.id,
                  summary=t("records.audit_update", title=record.title, version=record.version),
                  before=before, after=after)
@@ -188,6 +200,8 @@ def review(db: Session, *, actor: Principal, review_in: ReviewIn, now: datetime)
         raise Invalid(t("records.return_needs_reason"))
     records = list(db.scalars(select(WorkRecord).options(joinedload(WorkRecord.staff))
                               .where(WorkRecord.id.in_(review_in.record_ids))))
+    # A record the leader may not see is refused exactly as a missing one: its title and owner stay secret.
+    records = [r for r in records if actor.may_see_staff(r.staff)]
     problems = []
     found = {r.id for r in records}
     problems += [t("records.review_missing", id=i) for i in review_in.record_ids if i not in found]
@@ -201,6 +215,12 @@ def review(db: Session, *, actor: Principal, review_in: ReviewIn, now: datetime)
             problems.append(t("records.review_not_pending", title=record.title))
     if problems:
         raise Invalid(t("records.review_refused", count=len(problems)), details=problems)
+    if review_in.quality_mark is not None and review_in.action == "confirm":
+        for year in sorted({local(record.ended_at).year for record in records}):
+            marks = quality_marks(db, year)
+            if review_in.quality_mark not in marks:
+                raise Invalid(t("records.mark_out_of_scale", mark=review_in.quality_mark, year=year,
+                                low=marks[-1] if marks else "", high=marks[0] if marks else ""))
     target = RecordStatus.confirmed if review_in.action == "confirm" else RecordStatus.returned
     for record in records:
         from_status = record.status.value
@@ -212,8 +232,9 @@ def review(db: Session, *, actor: Principal, review_in: ReviewIn, now: datetime)
             record.quality_mark = review_in.quality_mark
         _history(db, record, actor, review_in.action, from_status, review_in.comment.strip(), now=now)
         ledger_service.append(db, kind=f"record.{review_in.action}", at=now, payload={
-            "record": record.id, "version": record.version, "by": actor.user_id, "from": from_status,
-            "to": target.value, "comment": review_in.comment.strip(), "mark": record.quality_mark})
+            "record": record.id, "version": record.version, "by": actor.user_id, "by_name": actor.display_name,
+            "from": from_status, "to": target.value, "comment": review_in.comment.strip(),
+            "mark": record.quality_mark})
         audit.record(db, actor=actor, action=f"record.{review_in.action}", entity_type="work_record",
                      entity_id=record.id, summary=t(f"records.audit_{review_in.action}", title=record.title),
                      before={"status": from_status}, after={"status": target.value,
@@ -248,8 +269,8 @@ def add_evidence(db: Session, *, actor: Principal, record_id: int, filename: str
     db.add(attachment)
     db.flush()
     ledger_service.append(db, kind="record.evidence", at=now, payload={
-        "record": record.id, "attachment": attachment.id, "name": name, "sha256": digest, "size": len(data),
-        "by": actor.user_id})
+        "record": record.id, "attachment": attachment.id, "name": name, "type": content_type, "sha256": digest,
+        "size": len(data), "by": actor.user_id})
     audit.record(db, actor=actor, action="record.evidence", entity_type="work_record", entity_id=record.id,
                  summary=t("records.audit_evidence", name=name), after={"sha256": digest, "size": len(data)})
     db.flush()
@@ -275,14 +296,14 @@ class RecordQuery:
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """[start, end) of a YYYY-MM month in China Standard Time."""
-    from kaohe.records.clock import LOCAL
+    from kaohe.clock import zone
 
     try:
         year, mon = (int(part) for part in month.split("-"))
-        start = datetime(year, mon, 1, tzinfo=LOCAL)
+        start = datetime(year, mon, 1, tzinfo=zone())
     except ValueError:
         raise Invalid(t("records.bad_month", month=month)) from None
-    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=LOCAL)
+    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=zone())
     return start, end
 
 

@@ -6,11 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from kaohe.auth.permissions import Perm, Principal
+from kaohe.clock import zone
 from kaohe.errors import Forbidden
 from kaohe.messages import t
 from kaohe.org.models import Staff
 from kaohe.records import signals
-from kaohe.records.clock import LOCAL
 from kaohe.records.models import WorkRecord
 from kaohe.records.service import entry_limit_hours
 
@@ -35,9 +35,9 @@ def report(db: Session, *, actor: Principal, now: datetime) -> dict[str, object]
     texts = [signals.TextRecord(id=r.id, author_id=f"{r.staff.name}（{r.staff.employee_no}）", title=r.title,
                                 text=f"{r.stage_result}\n{r.difficulties}", ended_at=r.ended_at,
                                 entered_at=r.entered_at) for r in rows]
-    limit = entry_limit_hours(db, now.astimezone(LOCAL).year)
+    limit = entry_limit_hours(db, now.astimezone(zone()).year)
     bursts = []
-    local = now.astimezone(LOCAL)
+    local = now.astimezone(zone())
     month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     for _ in range(3):
         deadline = month_start

@@ -12,16 +12,19 @@ from kaohe.auth.permissions import Perm, Principal
 from kaohe.errors import Conflict, Forbidden, Invalid, NotFound
 from kaohe.messages import t
 from kaohe.org.models import Staff
-from kaohe.org.roster_read import RosterFileRefused, is_blank, read_table
 from kaohe.records.models import TaskItem
 from kaohe.records.schemas import ProgressIn, TaskBase, TaskCreate
+from kaohe.sheets import HeaderSpec, Limits, SheetRefused, data_rows, is_blank, locate_header, read_sheet
 
 TASK_FIELDS = ("code", "title", "target", "weight", "deadline", "indicator_codes", "progress")
 PROGRESS_HEADERS = {"年度": "year", "任务编号": "code", "进度": "progress", "说明": "note"}
+_PROGRESS_SPEC = HeaderSpec(columns=tuple(PROGRESS_HEADERS))
+_PROGRESS_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_rows=20000)
 
 
 def _may_write_for(actor: Principal, staff: Staff) -> bool:
-    return actor.may_see_staff(staff, Perm.tasks_write)
+    # Nobody sets or scores their own task book, a leader included: it is what they are judged by.
+    return staff.id != actor.staff_id and actor.may_see_staff(staff, Perm.tasks_write)
 
 
 def tasks_of(db: Session, *, actor: Principal, staff_id: int, year: int) -> list[TaskItem]:
@@ -96,16 +99,18 @@ def set_progress(db: Session, *, actor: Principal, items: Sequence[ProgressIn], 
 def import_progress(db: Session, *, actor: Principal, data: bytes, filename: str, now: datetime) -> int:
     """Progress from a project system's export (.xlsx/.csv: 年度, 任务编号, 进度, 说明)."""
     try:
-        table = read_table(data, filename, max_bytes=5 * 1024 * 1024, max_rows=20000)
-    except RosterFileRefused as refused:
+        sheet = read_sheet(data, filename, limits=_PROGRESS_LIMITS)
+        found = locate_header(sheet, _PROGRESS_SPEC, _PROGRESS_LIMITS)
+        rows = data_rows(sheet, found, _PROGRESS_LIMITS)
+    except SheetRefused as refused:
         raise Invalid(refused.message) from None
-    header = [str(h).strip() if h is not None else "" for h in table.header]
+    header = found.names
     missing = [h for h in ("年度", "任务编号", "进度") if h not in header]
     if missing:
         raise Invalid(t("records.progress_headers", missing="、".join(missing)))
     position = {PROGRESS_HEADERS[h]: i for i, h in enumerate(header) if h in PROGRESS_HEADERS}
     items, problems = [], []
-    for row_number, cells in table.rows:
+    for row_number, cells in rows:
         values = {name: cells[i] if i < len(cells) else None for name, i in position.items()}
         try:
             items.append(ProgressIn(

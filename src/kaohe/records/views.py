@@ -7,8 +7,9 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 
 from kaohe.auth.permissions import Perm
-from kaohe.records import ledger_service, service, tasks
-from kaohe.records.clock import now
+from kaohe.clock import now
+from kaohe.ledger import service as ledger_service
+from kaohe.records import service, tasks
 from kaohe.records.models import RecordStatus
 from kaohe.records.schemas import (
     ProgressIn,
@@ -77,6 +78,7 @@ def progress(body: list[ProgressIn], db: SessionDep, principal: requires(Perm.ta
 
 @router.get("/ledger/verify", summary="校验记录账本")
 def verify(db: SessionDep, principal: requires(Perm.ledger_read)) -> dict[str, Any]:
-    result = ledger_service.verify_ledger(db)
+    result = ledger_service.verify(db)
     return {"ok": result.ok, "count": result.count, "head_seq": result.head_seq, "head_hash": result.head_hash,
-            "bad_seq": result.bad_seq, "reason": result.reason, "message": None if result.ok else result.message}
+            "bad_seq": result.bad_seq, "reason": result.reason, "message": None if result.ok else result.message,
+            "problems": list(result.problems), "problem_count": result.problem_count, "rows": result.rows}

@@ -90,9 +90,9 @@ def _coerce(current: Any, value: str | float | int, where: str) -> tuple[Any, st
         try:
             number = float(value.strip()) if isinstance(value, str) else float(value)
         except ValueError:
-            return Problem(where, t("scheme.type.number", value=repr(value)))
+            return Problem(where, t("validation.number", value=repr(value)))
         if number != number or number in (float("inf"), float("-inf")):
-            return Problem(where, t("scheme.type.number", value=repr(value)))
+            return Problem(where, t("validation.number", value=repr(value)))
         return number, _number_text(number)
     text = str(value).strip()
     # A JSON string is a valid YAML double-quoted scalar: no escaping rules of our own.

@@ -2,7 +2,8 @@
 
 A year has drafts (editable), published versions (the latest one is the year's current scheme)
 and, once the year's first cycle opens, a frozen version: the published one in force, which no
-longer changes. Rows are never deleted; a new revision is a new row.
+longer changes. Rows are never deleted and their text never changes: a saved edit of a draft, like
+a new revision, is a new row (S8).
 """
 
 from datetime import datetime

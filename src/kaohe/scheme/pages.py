@@ -122,7 +122,7 @@ def _editor_context(db: SessionDep, row: SchemeVersion, *, values: dict[str, str
 def scheme_edit(request: Request, version_id: int, db: SessionDep, principal: SchemeAdmin,
                 saved: str = "") -> Response:
     row = service.get_version(db, version_id)
-    notice = {"1": t("scheme_admin.saved"), "0": t("scheme_admin.unchanged")}.get(saved)
+    notice = {"1": t("scheme_admin.saved", version=row.version), "0": t("scheme_admin.unchanged")}.get(saved)
     return render(request, "scheme/edit.html", _editor_context(db, row, notice=notice))
 
 

@@ -25,15 +25,27 @@ class Raters(SchemeModel):
     min_raters: Count = 3
 
 
-class RecordScore(SchemeModel):
-    """How the quarterly record score is computed (R6; see docs/scoring.md). The three weights add to 100."""
+Mark = Annotated[float, Field(ge=0, le=100)]
 
-    expected_per_month: Annotated[float, Field(gt=0, le=200)] = 4
-    volume_weight: Percent = 60
-    timeliness_weight: Percent = 25
-    quality_weight: Percent = 15
-    return_penalty: Percent = 2
-    max_return_penalty: Percent = 20
+
+class RecordScore(SchemeModel):
+    """How the quarterly record score is computed (R6; see docs/scoring.md).
+
+    Every number of the rule is here, none has a default in code: the scheme file states them all.
+    The three weights add to 100 and `mark_min` ≤ `neutral_mark` ≤ `mark_max`, `mark_min` < `mark_max`
+    (both checked by the validator).
+    """
+
+    expected_per_month: Annotated[float, Field(gt=0, le=200)]
+    volume_cap: Annotated[float, Field(gt=0, le=10)]
+    volume_weight: Percent
+    timeliness_weight: Percent
+    quality_weight: Percent
+    mark_min: Mark
+    mark_max: Mark
+    neutral_mark: Mark
+    return_penalty: Percent
+    max_return_penalty: Percent
 
 
 class Records(SchemeModel):
@@ -41,7 +53,7 @@ class Records(SchemeModel):
 
     weight: Percent
     min_weight: Percent
-    score: RecordScore = RecordScore()
+    score: RecordScore
 
 
 class Cycle(SchemeModel):

@@ -1,9 +1,11 @@
 """Use cases of the stored scheme: import, export, edit, publish, freeze, compare.
 
-Every stored version holds a valid document: nothing invalid is ever saved. A year's *current*
-scheme is its latest published (or frozen) version; without one the built-in default applies,
-with its year set. Once the year is frozen (its first cycle has opened) nothing of that year can
-be edited or published any more; a new draft can still be created, to become next year's scheme.
+Every stored version holds a valid document: nothing invalid is ever saved, and no stored text
+is ever changed: importing, copying and every saved edit of a draft add a new version (S8). A
+year's *current* scheme is its latest published (or frozen) version; without one the built-in
+default applies, with its year set. Once the year is frozen (its first cycle has opened) nothing
+of that year can be edited or published any more; a new draft can still be created, to become
+next year's scheme.
 """
 
 from __future__ import annotations
@@ -208,7 +210,11 @@ def _editable(db: Session, version_id: int) -> SchemeVersion:
 
 def update_draft(db: Session, *, actor: Principal, version_id: int, edits: Sequence[Edit] = (),
                  text: str | None = None) -> SchemeVersion:
-    """Change a draft: a list of edits (weights, thresholds, texts) or a whole new text; all or nothing."""
+    """Change a draft: a list of edits (weights, thresholds, texts) or a whole new text; all or nothing.
+
+    A saved change is a new draft version of the year (S8: every version is kept); the draft it was
+    made from stays as it was. Saving nothing new returns the draft itself and stores nothing.
+    """
     _require(actor)
     row = _editable(db, version_id)
     new_text = row.yaml_text if text is None else text
@@ -219,14 +225,14 @@ def update_draft(db: Session, *, actor: Principal, version_id: int, edits: Seque
     new_text, _scheme = validated(new_text, row.year)
     if new_text == row.yaml_text:
         return row
-    before = audit.snapshot(row, FIELDS)
-    row.yaml_text, row.sha256 = new_text, sha256(new_text)
-    audit.record(db, actor=actor, action="scheme.update", entity_type="scheme_version", entity_id=row.id,
-                 summary=t("scheme_admin.audit_update", year=row.year, version=row.version,
-                           count=len(edits) if text is None else 0),
-                 before=before, after=audit.snapshot(row, FIELDS))
+    new_row = _add_version(db, actor=actor, year=row.year, text=new_text,
+                           note=t("scheme_admin.origin_edit", version=row.version))
+    audit.record(db, actor=actor, action="scheme.update", entity_type="scheme_version", entity_id=new_row.id,
+                 summary=t("scheme_admin.audit_update", year=row.year, previous=row.version,
+                           version=new_row.version, count=len(edits) if text is None else 0),
+                 before=audit.snapshot(row, FIELDS), after=audit.snapshot(new_row, FIELDS))
     db.flush()
-    return row
+    return new_row
 
 
 def publish(db: Session, *, actor: Principal, version_id: int) -> SchemeVersion:

@@ -184,6 +184,13 @@ def _records(scheme: Scheme) -> list[Problem]:
     total = score.volume_weight + score.timeliness_weight + score.quality_weight
     if abs(total - 100) > 1e-9:
         problems.append(Problem("records.score", t("scheme.record_score_sum", total=show(total))))
+    if score.mark_min >= score.mark_max:
+        problems.append(Problem("records.score.mark_max", t(
+            "scheme.record_marks_inverted", low=show(score.mark_min), high=show(score.mark_max))))
+    elif not score.mark_min <= score.neutral_mark <= score.mark_max:
+        problems.append(Problem("records.score.neutral_mark", t(
+            "scheme.record_neutral_mark", value=show(score.neutral_mark), low=show(score.mark_min),
+            high=show(score.mark_max))))
     return problems
 
 

@@ -91,6 +91,8 @@ class TreeChecker:
         depth = offset + item.depth
         if depth > MAX_DEPTH and (depth == MAX_DEPTH + 1 or item.depth == 1):
             self.add(path, "scheme.too_deep", depth=depth)
+        if not node.standard.strip():
+            self.add(f"{path}.standard", "scheme.standard_missing", code=node.code)
         if depth == 1:
             if node.dimension is None:
                 self.add(f"{path}.dimension", "scheme.level1_needs_dimension")
@@ -103,7 +105,10 @@ class TreeChecker:
                 self.add(f"{path}.dimension", "scheme.only_level1_dimension")
             if node.part is not None:
                 self.add(f"{path}.part", "scheme.only_level1_part")
-        if node.is_leaf and node.measure is None:
+        if depth == 1 and node.is_leaf:
+            # S6: a level-1 indicator (德能勤绩廉 …) is broken down into level-2 and level-3 ones.
+            self.add(f"{path}.children", "scheme.level1_leaf", code=node.code)
+        elif node.is_leaf and node.measure is None:
             self.add(path, "scheme.leaf_needs_measure", code=node.code)
         elif not node.is_leaf and node.measure is not None:
             self.add(f"{path}.measure", "scheme.inner_has_measure", code=node.code)

@@ -92,7 +92,7 @@ def import_draft(year: int, body: SchemeImport, db: SessionDep, principal: Schem
     return _read(db, row)
 
 
-@router.patch("/versions/{version_id}", response_model=VersionRead, summary="修改草稿(逐项修改或整篇替换)")
+@router.patch("/versions/{version_id}", response_model=VersionRead, summary="修改草稿(逐项修改或整篇替换),保存为新版本")
 def update_draft(version_id: int, body: DraftUpdate, db: SessionDep, principal: SchemeAdmin) -> VersionRead:
     edits = [Edit(item.path, item.value, item.code) for item in body.edits]
     row = service.update_draft(db, actor=principal, version_id=version_id, edits=edits, text=body.text)

@@ -4,10 +4,13 @@ score = volume_weight × volume + timeliness_weight × timeliness + quality_weig
         − min(return_penalty × returned, max_return_penalty), clipped to 0–100, where
 
 - volume = min(confirmed ÷ expected, volume_cap) ÷ volume_cap: records the leader confirmed (R4)
-  against the number the task book expects for the quarter;
+  against the number expected for the quarter (the scheme's `expected_per_month` × 3);
 - timeliness = 1 − late ÷ submitted: the share entered within the time limit (R3);
 - quality = (mark − mark_min) ÷ (mark_max − mark_min): the leader's mean quality mark, `neutral_mark`
   when nobody marked any record.
+
+Every number comes from the `RecordScoreRule`, which `from_scheme.record_score_rule` builds from the
+year's scheme (`records.score`); nothing here has a default.
 
 Missing data, decided once here (docs/scoring.md, "Record score (R6)"):
 - expected count missing (NaN) or not positive → NaN: the quarter cannot be judged on volume, and
@@ -23,19 +26,22 @@ from dataclasses import dataclass
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RecordScoreRule:
-    """Every number of the record score. Defaults: 60 volume, 25 timeliness, 15 quality, −2 per return."""
+    """Every number of the record score. None has a default here: they are the scheme's
+    `records.score` (`kaohe.scoring.from_scheme.record_score_rule`; defaults in schemes/default.yaml:
+    60 volume, 25 timeliness, 15 quality, volume cap 1, marks 1–5 with 3 when unmarked, −2 per return
+    up to −20)."""
 
-    volume_weight: float = 60.0  # points for confirmed records meeting the expected count
-    timeliness_weight: float = 25.0  # points for entering every record within the limit
-    quality_weight: float = 15.0  # points for the best quality mark
-    volume_cap: float = 1.0  # confirmed ÷ expected counts up to this ratio (1: no credit beyond 100%)
-    mark_min: float = 1.0  # the leader's quality scale
-    mark_max: float = 5.0
-    neutral_mark: float = 3.0  # stands in when no record was marked: the middle of the scale
-    return_penalty: float = 2.0  # points off per record returned for rework
-    max_return_penalty: float = 20.0  # the most returns can cost
+    volume_weight: float  # points for confirmed records meeting the expected count
+    timeliness_weight: float  # points for entering every record within the limit
+    quality_weight: float  # points for the best quality mark
+    volume_cap: float  # confirmed ÷ expected counts up to this ratio (1: no credit beyond 100%)
+    mark_min: float  # the leader's quality scale
+    mark_max: float
+    neutral_mark: float  # stands in when no record was marked
+    return_penalty: float  # points off per record returned for rework
+    max_return_penalty: float  # the most returns can cost
 
     def __post_init__(self) -> None:
         weights = (self.volume_weight, self.timeliness_weight, self.quality_weight)
@@ -47,9 +53,6 @@ class RecordScoreRule:
             raise ValueError("need mark_min < mark_max and the neutral mark between them")
         if self.return_penalty < 0 or self.max_return_penalty < 0:
             raise ValueError("penalties must not be negative")
-
-
-DEFAULT_RULE = RecordScoreRule()
 
 
 def _counts(values: np.ndarray | list[float], name: str, n: int | None) -> np.ndarray:
@@ -68,7 +71,7 @@ def record_scores(
     submitted: np.ndarray,
     expected: np.ndarray,
     mean_mark: np.ndarray,
-    rule: RecordScoreRule = DEFAULT_RULE,
+    rule: RecordScoreRule,
 ) -> np.ndarray:
     """The 0–100 record score of every person (NaN where the expected count is missing)."""
     confirmed = _counts(confirmed, "confirmed", None)
@@ -100,11 +103,12 @@ def record_scores(
 
 
 def weighted_quarter(record_score: np.ndarray, other_score: np.ndarray, record_weight: float, *,
-                     min_weight: float = 30.0) -> np.ndarray:
+                     min_weight: float) -> np.ndarray:
     """The quarterly result: `record_weight` percent record score, the rest everything else (R6).
 
     `record_weight` and `min_weight` are the scheme's `records.weight` and `records.min_weight`
-    (30 and 30 by default). NaN in either score gives NaN: a result missing a part is not a result.
+    (30 and 30 in the default scheme; `from_scheme.quarter_result` passes them). NaN in either score
+    gives NaN: a result missing a part is not a result.
     """
     if not min_weight <= record_weight <= 100:
         raise ValueError(f"record_weight {record_weight} must lie between {min_weight} and 100 (R6)")

@@ -51,7 +51,8 @@ def client_ip(request: Request) -> str:
     settings: Settings = request.app.state.settings
     peer = request.client.host if request.client else ""
     forwarded = request.headers.get("x-forwarded-for", "")
-    if forwarded and peer in {p.strip() for p in settings.trusted_proxies.split(",")}:
+    trusted = {p.strip() for p in settings.trusted_proxies.split(",") if p.strip()}
+    if forwarded and peer and peer in trusted:
         return forwarded.split(",")[-1].strip()[:64]
     return peer[:64]
 

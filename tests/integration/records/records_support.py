@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 from kaohe.auth import service as auth_service
 from kaohe.auth.models import User
 from kaohe.auth.permissions import Principal
+from kaohe.clock import zone
 from kaohe.org.models import Department, Staff
 from kaohe.records import service
-from kaohe.records.clock import LOCAL
 from kaohe.records.models import WorkRecord
 from kaohe.records.schemas import RecordCreate, ReviewIn
 
 # A moment in the past at which service-level tests "enter" their records.
-NOW = datetime(2026, 10, 14, 10, 0, tzinfo=LOCAL)
+NOW = datetime(2026, 10, 14, 10, 0, tzinfo=zone())
 STAGE = "完成企业开办一窗通办业务二十三件，办结率百分之百，回访群众均表示满意。"
 
 

@@ -9,8 +9,9 @@ from tests.integration.records.records_support import NOW, STAGE, enter, record_
 
 from kaohe.audit.models import AuditEntry
 from kaohe.errors import Forbidden, Invalid, NotFound
+from kaohe.ledger.models import LedgerEntry
 from kaohe.records import service, tasks
-from kaohe.records.models import LedgerEntry, RecordStatus, RecordVersion, ReviewAction, WorkRecord
+from kaohe.records.models import RecordStatus, RecordVersion, ReviewAction, WorkRecord
 from kaohe.records.schemas import RecordUpdate, ReviewIn, TaskCreate
 from kaohe.scheme import service as scheme_service
 from kaohe.scheme.loader import default_scheme_text
@@ -200,7 +201,8 @@ def test_it_lets_a_leader_review_only_their_own_people(db, who):
     with pytest.raises(Invalid) as refused:
         review(db, leader, [foreign])
     db.rollback()
-    assert "不是您分管的人员" in refused.value.details[0]
+    # Out of the leader's scope: refused as if it did not exist, so its title and owner stay hidden.
+    assert refused.value.details[0] == f"记录 {foreign.id} 不存在。"
     ledger_before = _count(db, LedgerEntry)
     with pytest.raises(Invalid) as batch:
         review(db, leader, [mine, foreign])

@@ -62,29 +62,66 @@ def test_it_keeps_every_version_and_serves_the_latest_published(db):
     service.publish(db, actor=HR, version_id=first.id)
     second = service.new_draft(db, actor=HR, year=2026)
     assert second.version == 2 and second.yaml_text == first.yaml_text
-    service.update_draft(db, actor=HR, version_id=second.id,
-                         edits=[Edit("quotas.limits[0].max_share", "15")])
+    third = service.update_draft(db, actor=HR, version_id=second.id,
+                                 edits=[Edit("quotas.limits[0].max_share", "15")])
+    assert third.version == 3 and third.status is SchemeStatus.draft and third.note == "修改自第 2 版"
     assert service.current(db, year=2026).quotas.limits[0].max_share == 20  # the draft is not in force
-    service.publish(db, actor=HR, version_id=second.id)
+    service.publish(db, actor=HR, version_id=third.id)
+    db.commit()
     assert service.current(db, year=2026).quotas.limits[0].max_share == 15
     versions = service.list_versions(db, year=2026)
-    assert [v.version for v in versions] == [2, 1]
-    assert all(v.status is SchemeStatus.published for v in versions)
-    assert service.current_version(db, year=2026).id == second.id
+    assert [(v.version, v.status) for v in versions] == [
+        (3, SchemeStatus.published), (2, SchemeStatus.draft), (1, SchemeStatus.published)]
+    assert versions[1].yaml_text == first.yaml_text  # the draft edited is kept as it was
+    assert service.current_version(db, year=2026).id == third.id
     assert _audits(db, "scheme.publish") == 2 and _audits(db, "scheme.update") == 1
+
+
+def test_every_saved_edit_of_a_draft_is_a_new_version_and_none_is_overwritten(db):
+    draft = service.import_version(db, actor=HR, year=2026, text=default_scheme_text())
+    db.commit()
+    texts = [draft.yaml_text]
+    row = draft
+    for share in ("18", "16", "15"):
+        row = service.update_draft(db, actor=HR, version_id=row.id,
+                                   edits=[Edit("quotas.limits[0].max_share", share)])
+        texts.append(row.yaml_text)
+    assert service.update_draft(db, actor=HR, version_id=row.id, text=row.yaml_text).id == row.id  # no change
+    whole = service.update_draft(db, actor=HR, version_id=draft.id,
+                                 text=draft.yaml_text.replace("cap_percent_of_base: 20", "cap_percent_of_base: 15"))
+    texts.append(whole.yaml_text)
+    db.commit()
+    db.expire_all()
+    rows = sorted(service.list_versions(db, year=2026), key=lambda v: v.version)
+    assert [v.version for v in rows] == [1, 2, 3, 4, 5]
+    assert [v.yaml_text for v in rows] == texts  # every saved text is there, unchanged
+    assert [service.scheme_of(v).quotas.limits[0].max_share for v in rows] == [20, 18, 16, 15, 20]
+    assert service.scheme_of(rows[4]).bonus.cap_percent_of_base == 15
+    assert [v.note for v in rows[1:]] == ["修改自第 1 版", "修改自第 2 版", "修改自第 3 版", "修改自第 1 版"]
+    assert all(v.status is SchemeStatus.draft for v in rows)
+    entries = db.scalars(select(AuditEntry).where(AuditEntry.action == "scheme.update")
+                         .order_by(AuditEntry.id)).all()
+    assert [e.entity_id for e in entries] == [str(v.id) for v in rows[1:]]
+    assert "第 1 版草稿" in entries[0].summary and "另存为第 2 版" in entries[0].summary
 
 
 def test_it_edits_a_weight_by_indicator_code_and_refuses_a_broken_sum(db):
     row = service.import_version(db, actor=HR, year=2026, text=default_scheme_text())
+    db.commit()
+    original = row.yaml_text
     with pytest.raises(Invalid) as caught:
         service.update_draft(db, actor=HR, version_id=row.id, edits=[Edit("weight", 60, code="JI.1")])
     assert "indicators[3].children: 同级权重之和为 110,应为 100" in caught.value.details
     db.rollback()
     db.expire_all()
-    assert db.get(SchemeVersion, row.id).yaml_text == row.yaml_text
-    service.update_draft(db, actor=HR, version_id=row.id,
-                         edits=[Edit("weight", 60, code="JI.1"), Edit("weight", 20, code="JI.2")])
-    assert load_scheme_text(db.get(SchemeVersion, row.id).yaml_text).indicators[3].children[0].weight == 60
+    assert db.get(SchemeVersion, row.id).yaml_text == original
+    assert db.scalar(select(func.count()).select_from(SchemeVersion)) == 1  # nothing saved
+    edited = service.update_draft(db, actor=HR, version_id=row.id,
+                                  edits=[Edit("weight", 60, code="JI.1"), Edit("weight", 20, code="JI.2")])
+    db.commit()
+    assert edited.id != row.id and edited.version == 2
+    assert load_scheme_text(db.get(SchemeVersion, edited.id).yaml_text).indicators[3].children[0].weight == 60
+    assert db.get(SchemeVersion, row.id).yaml_text == original
 
 
 def test_it_refuses_changes_from_staff(db):

@@ -1,7 +1,6 @@
 """The demo and synthetic organisation generators: pure, seeded and shaped like the scheme."""
 
 import re
-import time
 from collections import Counter
 from datetime import date
 
@@ -233,10 +232,9 @@ def test_it_gives_the_accounts_to_the_people_the_scheme_names():
     assert staff2.department_code != "ZW1"
 
 
-def test_it_builds_a_synthetic_unit_of_10000_in_under_2_seconds():
-    started = time.perf_counter()
+def test_it_builds_a_synthetic_unit_of_10000():
+    # How long it takes is measured in bench/bench_inputs.py (and bench_demo.py), not asserted here.
     unit = build_synthetic_unit(10_000)
-    assert time.perf_counter() - started < 2
     assert len(unit.staff) == 10_000
     assert len({p.employee_no for p in unit.staff}) == 10_000
     assert len({p.phone for p in unit.staff}) == 10_000

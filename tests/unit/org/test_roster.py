@@ -2,7 +2,6 @@
 
 import csv
 import io
-import time
 import zipfile
 from datetime import date, datetime
 
@@ -258,11 +257,10 @@ def test_it_reads_only_the_first_worksheet():
 # The file as a whole
 
 
-def test_it_refuses_a_20_mb_file_quickly_stating_the_limit():
+def test_it_refuses_a_20_mb_file_stating_the_limit():
+    # The refusal comes before any parsing; its time is measured in bench/bench_inputs.py.
     data = b"x" * (20 * 1024 * 1024)
-    started = time.perf_counter()
     result = parse(data, "名册.xlsx")
-    assert time.perf_counter() - started < 0.5
     error = only_error(result)
     assert error.row is None
     assert error.message == "文件大小 20.0 MB，超过上限 10 MB，请拆分后再导入"
@@ -531,10 +529,10 @@ def test_it_refuses_a_real_formula_cell_in_xlsx():
     assert "疑似公式注入" in error.message
 
 
-# Speed
+# Volume (the time it takes is measured in bench/bench_inputs.py, not asserted here)
 
 
-def test_it_parses_ten_thousand_rows_quickly():
+def test_it_parses_ten_thousand_rows():
     departments = sorted(DEPARTMENTS)
     rows = [
         [
@@ -553,10 +551,6 @@ def test_it_parses_ten_thousand_rows_quickly():
         ]
         for n in range(10_000)
     ]
-    data = xlsx(rows)
-    started = time.perf_counter()
-    result = parse(data)
-    elapsed = time.perf_counter() - started
+    result = parse(xlsx(rows))
     assert result.errors == []
     assert len(result.rows) == 10_000
-    assert elapsed < 3, elapsed  # about 1.2 s on a laptop; openpyxl's XML parsing is most of it

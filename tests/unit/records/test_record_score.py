@@ -1,16 +1,21 @@
 """The record score (R6): the default rule, monotonicity, missing data, the quarterly weighting."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaohe.scoring.records import RecordScoreRule, record_scores, weighted_quarter
+from kaohe.scheme.loader import load_default_scheme
+from kaohe.scoring.from_scheme import record_score_rule
+from kaohe.scoring.records import record_scores, weighted_quarter
 
 NAN = float("nan")
+DEFAULT = record_score_rule(load_default_scheme())  # the default scheme's records.score
 
 
-def scores(confirmed, returned, late, submitted, expected, mark, rule=RecordScoreRule()):  # type: ignore[no-untyped-def]
+def scores(confirmed, returned, late, submitted, expected, mark, rule=DEFAULT):  # type: ignore[no-untyped-def]
     return record_scores(np.asarray(confirmed, float), np.asarray(returned, float), np.asarray(late, float),
                          np.asarray(submitted, float), np.asarray(expected, float), np.asarray(mark, float), rule)
 
@@ -37,11 +42,11 @@ def test_it_caps_the_return_penalty_and_the_range():
 
 
 def test_it_takes_every_number_from_the_rule():
-    rule = RecordScoreRule(volume_weight=50, timeliness_weight=30, quality_weight=20, return_penalty=5,
-                           volume_cap=1.2, neutral_mark=1)
+    rule = replace(DEFAULT, volume_weight=50, timeliness_weight=30, quality_weight=20, return_penalty=5,
+                   volume_cap=1.2, neutral_mark=1)
     assert scores([12], [1], [0], [12], [10], [NAN], rule)[0] == pytest.approx(50 + 30 + 0 - 5)
     with pytest.raises(ValueError):
-        RecordScoreRule(volume_weight=70)
+        replace(DEFAULT, volume_weight=70)
 
 
 def test_it_refuses_inconsistent_counts():
@@ -73,8 +78,8 @@ def test_it_is_monotone_in_confirmed_records_and_in_the_late_share(n, data):
 
 
 def test_it_weighs_the_record_score_into_the_quarter():
-    result = weighted_quarter(np.array([80.0, 100.0, NAN]), np.array([90.0, 50.0, 90.0]), 30)
+    result = weighted_quarter(np.array([80.0, 100.0, NAN]), np.array([90.0, 50.0, 90.0]), 30, min_weight=30)
     assert result[:2] == pytest.approx([87.0, 65.0]) and np.isnan(result[2])
-    assert weighted_quarter(np.array([80.0]), np.array([90.0]), 40)[0] == pytest.approx(86.0)
+    assert weighted_quarter(np.array([80.0]), np.array([90.0]), 40, min_weight=30)[0] == pytest.approx(86.0)
     with pytest.raises(ValueError):
-        weighted_quarter(np.array([80.0]), np.array([90.0]), 25)  # below the R6 floor
+        weighted_quarter(np.array([80.0]), np.array([90.0]), 25, min_weight=30)  # below the R6 floor

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -468,7 +467,8 @@ def test_it_wants_an_aware_now():
         parse(csv_bytes([row()]), now=datetime(2026, 7, 10))
 
 
-def test_it_parses_five_thousand_rows_quickly():
+def test_it_parses_five_thousand_rows():
+    # How long it takes is measured in bench/bench_inputs.py, not asserted here (a loaded machine would flake).
     rows = [
         row(
             工号=f"A{number % 3 + 1:03d}",
@@ -478,9 +478,6 @@ def test_it_parses_five_thousand_rows_quickly():
         for number in range(5000)
     ]
     for data, filename in ((csv_bytes(rows), "记录.csv"), (xlsx(rows), "记录.xlsx")):
-        started = time.perf_counter()
         result = parse(data, filename)
-        elapsed = time.perf_counter() - started
-        assert result.ok, result.errors[:3]
+        assert result.ok, (filename, result.errors[:3])
         assert len(result.rows) == 5000
-        assert elapsed < 3, f"{filename}: {elapsed:.2f}s"

@@ -135,6 +135,18 @@ def test_r6_record_weight(scheme: Scheme) -> None:
     assert scheme.records.weight >= 30
 
 
+def test_r6_record_score_numbers_are_all_in_the_file(scheme: Scheme, default_text: str) -> None:
+    score = scheme.records.score
+    assert score.model_dump() == {
+        "expected_per_month": 4, "volume_cap": 1, "volume_weight": 60, "timeliness_weight": 25,
+        "quality_weight": 15, "mark_min": 1, "mark_max": 5, "neutral_mark": 3, "return_penalty": 2,
+        "max_return_penalty": 20}
+    block = default_text.split("\n  score:  # R6", 1)[1].split("\n\n", 1)[0]
+    lines = [line for line in block.splitlines()[1:] if line.strip()]
+    assert len(lines) == len(score.model_dump())
+    assert all("# R6" in line for line in lines)  # each number names its clause
+
+
 def test_a2_self_report_minutes(scheme: Scheme) -> None:
     assert scheme.annual_review.self_report_max_minutes == 15
 
@@ -185,3 +197,17 @@ def test_every_overlay_keeps_the_quantitative_floor(scheme: Scheme) -> None:
             tree = indicators_for(scheme, category=category, post=post)
             assert sum(effective_weights(tree).values()) == 100
             assert quantitative_share(tree) >= 70
+
+
+def test_s3_an_overlay_can_select_by_post_level(data: dict) -> None:  # type: ignore[type-arg]
+    from kaohe.scheme.loader import scheme_from_data
+
+    data["post_templates"][1]["applies_to"]["levels"] = ["senior"]  # 专业技术岗 template: senior posts only
+    scheme = scheme_from_data(data)
+    assert isinstance(scheme, Scheme), scheme
+    senior = indicators_for(scheme, category=PostCategory.technical, level=Level.senior)
+    junior = indicators_for(scheme, category=PostCategory.technical, level=Level.junior)
+    assert [n.code for n in senior[3].children] == ["JI.T1", "JI.T2", "JI.T3"]
+    assert [n.code for n in junior[3].children] == ["JI.1", "JI.2", "JI.3"]  # the base tree's 绩
+    target = {i.node.code: i.node for i in library(scheme)}["JI.T1.1"].measure.rule.target
+    assert (target.for_level(Level.junior), target.for_level(Level.senior)) == (2, 4)

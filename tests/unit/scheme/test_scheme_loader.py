@@ -1,9 +1,8 @@
-"""Safe loading: hostile YAML is refused quickly with a Chinese message; types map to paths."""
+"""Safe loading: hostile YAML is refused with a Chinese message (how fast: bench/bench_inputs.py); types map to paths."""
 
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +29,14 @@ def test_it_loads_the_default_scheme() -> None:
     assert scheme.version == 1
 
 
-def test_it_refuses_an_alias_bomb_quickly() -> None:
+def test_it_refuses_an_alias_bomb() -> None:
+    # Refused before expanding; how long that takes is measured in bench/bench_inputs.py.
     bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
     for index in range(1, 12):
         bomb += (
             f"{chr(97 + index)}: &{chr(97 + index)} [*{chr(96 + index)}" + f",*{chr(96 + index)}" * 8 + "]\n"
         )
-    started = time.perf_counter()
     problems = refused(load_scheme_text(bomb))
-    assert time.perf_counter() - started < 1
     assert "别名" in problems[0].message
 
 
@@ -67,9 +65,7 @@ def test_it_refuses_a_50_mb_file_before_reading_it(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     with big.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)
-    started = time.perf_counter()
     problems = refused(load_scheme_file(big))
-    assert time.perf_counter() - started < 1
     assert "文件过大" in problems[0].message
 
 
@@ -78,10 +74,8 @@ def test_it_refuses_large_text_with_a_custom_limit() -> None:
     assert "1000" in problems[0].message
 
 
-def test_it_refuses_deep_nesting_quickly() -> None:
-    started = time.perf_counter()
+def test_it_refuses_deep_nesting() -> None:
     problems = refused(load_scheme_text("[" * 100_000))
-    assert time.perf_counter() - started < 1
     assert "嵌套" in problems[0].message
 
 

@@ -39,7 +39,7 @@ def forests(draw: st.DrawFn, depth: int, prefix: str = "G") -> list[dict[str, An
     nodes = []
     for index, weight in enumerate(draw(partitions())):
         code = f"{prefix}.{index + 1}"
-        node: dict[str, Any] = {"code": code, "name": f"指标{code}", "weight": weight}
+        node: dict[str, Any] = {"code": code, "name": f"指标{code}", "weight": weight, "standard": f"标准{code}"}
         if depth > 1 and draw(st.booleans()):
             node["children"] = draw(forests(depth - 1, code))
         else:

@@ -231,3 +231,70 @@ def test_duplicate_keys_and_churn_band(data: dict[str, Any], problems_of: Check)
     found = paths(problems_of(data))
     assert found["data_sources[6]"] == "数据来源 finance_system 重复"
     assert "revision.churn" in found
+
+
+def test_s6_every_node_needs_a_scoring_standard(data: dict[str, Any], problems_of: Check) -> None:
+    del data["indicators"][0]["standard"]  # level 1
+    leaf(data, 3, 1)["standard"] = "  "  # level 2, blank
+    del leaf(data, 3, 1, 2)["standard"]  # level 3
+    del data["post_templates"][0]["components"][0]["standard"]
+    del data["post_indicator_sets"][0]["indicators"][1]["standard"]
+    found = paths(problems_of(data))
+    assert found["indicators[0].standard"] == "指标 DE 缺少评价标准(standard):每一级指标都须写明评价标准"
+    assert "JI.2 缺少评价标准" in found["indicators[3].children[1].standard"]
+    assert "JI.2.3 缺少评价标准" in found["indicators[3].children[1].children[2].standard"]
+    assert "JI.M1 缺少评价标准" in found["post_templates[0].components[0].standard"]
+    assert "ZS.2 缺少评价标准" in found["post_indicator_sets[0].indicators[1].standard"]
+
+
+def test_s6_a_scheme_without_any_standard_is_refused(data: dict[str, Any], problems_of: Check) -> None:
+    def strip(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            node.pop("standard", None)
+            strip(node.get("children", []))
+
+    strip(data["indicators"])
+    found = paths(problems_of(data))
+    assert found
+    assert all(path.endswith(".standard") for path in found)
+    assert "indicators[5].children[0].children[1].standard" in found
+
+
+def test_s6_a_level1_indicator_must_have_children(data: dict[str, Any], problems_of: Check) -> None:
+    lian = data["indicators"][4]
+    lian["measure"] = lian["children"][0]["children"][1]["measure"]
+    del lian["children"]
+    found = paths(problems_of(data))
+    assert found["indicators[4].children"] == (
+        "一级指标 LIAN 没有下级指标:一级指标下须设二级、三级指标,不能直接评价"
+    )
+    del lian["measure"]
+    found = paths(problems_of(data))
+    assert "LIAN 没有下级指标" in found["indicators[4].children"]
+    assert "indicators[4]" not in found  # not also "a leaf needs a measure"
+
+
+def test_s6_a_level2_leaf_under_a_level1_node_is_accepted(data: dict[str, Any], problems_of: Check) -> None:
+    lian = data["indicators"][4]["children"][0]
+    lian["measure"] = lian["children"][0]["measure"]  # quantitative, as 违纪违规次数
+    del lian["children"]
+    assert problems_of(data) == []
+
+
+def test_r6_every_number_of_the_record_score_must_be_stated(data: dict[str, Any], problems_of: Check) -> None:
+    del data["records"]["score"]["volume_cap"]
+    del data["records"]["score"]["neutral_mark"]
+    found = paths(problems_of(data))
+    assert found["records.score.volume_cap"] == "缺少必填项"
+    assert found["records.score.neutral_mark"] == "缺少必填项"
+    del data["records"]["score"]
+    assert paths(problems_of(data))["records.score"] == "缺少必填项"
+
+
+def test_r6_the_quality_mark_scale_must_be_consistent(data: dict[str, Any], problems_of: Check) -> None:
+    data["records"]["score"]["neutral_mark"] = 7
+    assert paths(problems_of(data))["records.score.neutral_mark"] == "未评分时按 7 分计,应在质量评分范围 1–5 之内"
+    data["records"]["score"]["mark_min"] = 5
+    assert paths(problems_of(data))["records.score.mark_max"] == "记录质量评分的最低分 5 应低于最高分 5"
+    data["records"]["score"].update(mark_min=0, mark_max=10, neutral_mark=5)
+    assert problems_of(data) == []

@@ -48,12 +48,25 @@ def test_it_does_not_follow_an_offsite_next(anon, accounts):
     assert response.headers["location"] == "/"
 
 
-def test_it_locks_the_account_after_repeated_failures(anon, accounts):
-    for _ in range(5):
+def test_it_makes_repeated_failures_wait_before_trying_again(anon, accounts, settings):
+    for _ in range(settings.login_free_failures):
         assert _login(anon, accounts["staff"], "nope-nope-nope").status_code == 403
     locked = _login(anon, accounts["staff"], DEMO_PASSWORD)
     assert locked.status_code == 429
-    assert "锁定" in locked.text
+    assert "锁定" in locked.text and "秒后再试" in locked.text
+
+
+def test_it_ignores_forwarded_addresses_unless_a_proxy_is_configured(anon, accounts, settings):
+    # Rotating X-Forwarded-For must not give a guesser a fresh address each time.
+    for n in range(settings.login_free_failures):
+        response = anon.post("/login", data={"csrf_token": _csrf(anon.get("/login").text),
+                                             "username": accounts["staff"], "password": "nope-nope-nope"},
+                             headers={"X-Forwarded-For": f"198.51.100.{n}"}, follow_redirects=False)
+        assert response.status_code == 403
+    again = anon.post("/login", data={"csrf_token": _csrf(anon.get("/login").text), "username": accounts["staff"],
+                                      "password": "nope-nope-nope"},
+                      headers={"X-Forwarded-For": "198.51.100.200"}, follow_redirects=False)
+    assert again.status_code == 429
 
 
 def test_it_refuses_a_form_without_the_csrf_token(anon, accounts):

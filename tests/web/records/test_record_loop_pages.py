@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, text
 from tests.integration.records.records_support import department, enter, record_in, review
 
+from kaohe.clock import now, zone
+from kaohe.ledger.models import LedgerEntry
 from kaohe.records import service
-from kaohe.records.clock import LOCAL, now
-from kaohe.records.models import Attachment, LedgerEntry, MonthClose, TaskItem, WorkRecord
+from kaohe.records.models import Attachment, MonthClose, TaskItem, WorkRecord
 
-SEPTEMBER = datetime(2026, 9, 15, 16, 0, tzinfo=LOCAL)
+SEPTEMBER = datetime(2026, 9, 15, 16, 0, tzinfo=zone())
 SUMMARY = "九月份政务服务一科办件量稳步上升，群众满意度保持高位，下月重点推进一窗通办。"
 
 
@@ -121,7 +122,7 @@ def _progress(db, code: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_it_keeps_the_task_book_and_its_progress_from_a_file_or_the_api(client_as, db):
-    year = str(now().astimezone(LOCAL).year)
+    year = str(now().astimezone(zone()).year)
     hr = client_as("hr")
     added = hr.form("/tasks", {"staff_no": "JZ0028", "year": year, "code": "ZW1-T01", "title": "推进一窗通办改革",
                                "target": "年底前高频事项一窗受理率达到九成", "weight": "30"})

@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import func, select
 from tests.integration.records.records_support import enter, review
 
-from kaohe.records.clock import LOCAL, now
+from kaohe.clock import now, zone
 from kaohe.records.models import RecordStatus, WorkRecord
 
 
 def _local(moment) -> str:  # type: ignore[no-untyped-def]
     """As a phone's datetime-local input sends it."""
-    return moment.astimezone(LOCAL).strftime("%Y-%m-%dT%H:%M")
+    return moment.astimezone(zone()).strftime("%Y-%m-%dT%H:%M")
 
 
 def _form(ended_ago: timedelta = timedelta(hours=1), **changes: str) -> dict[str, str]:
@@ -150,7 +150,8 @@ def test_it_refuses_a_leader_their_own_record_and_other_peoples(client_as, db, w
     assert refused.status_code == 422 and "不能自己确认" in refused.text
     mixed = leader.form("/records/review", {"record_ids": [str(mine.id), str(foreign.id)], "action": "confirm"})
     assert mixed.status_code == 422
-    assert "所选记录均未改动" in mixed.text and "不是您分管的人员" in mixed.text
+    assert "所选记录均未改动" in mixed.text and f"记录 {foreign.id} 不存在" in mixed.text
+    assert "信息技术科的记录" not in mixed.text
     db.expire_all()
     assert {db.get(WorkRecord, r.id).status for r in (own, mine, foreign)} == {RecordStatus.submitted}
 

@@ -2,8 +2,12 @@
 
 import re
 
-from tests.integration.records.records_support import enter, review
+import pytest
+from tests.integration.records.records_support import NOW, enter, review
 
+from kaohe.errors import Invalid
+from kaohe.records import service as record_service
+from kaohe.records.schemas import ReviewIn
 from kaohe.scheme import service as scheme_service
 
 
@@ -52,3 +56,23 @@ def test_it_explains_a_bad_quarter(client_as):
     response = client_as("hr").get("/records/scores", params={"quarter": "2026-Q9"})
     assert response.status_code == 422 and "2026-Q4" in response.text
 
+
+
+def test_the_quality_mark_scale_follows_the_scheme(client_as, db, who):
+    staff, leader, hr = who("staff"), who("leader"), who("hr")
+    records = [enter(db, staff, title=f"窗口业务质量{i}") for i in range(2)]
+    marked = ReviewIn(record_ids=[r.id for r in records], action="confirm", quality_mark=8)
+    with pytest.raises(Invalid, match="质量评分 8 不在 2026 年度方案规定的 1–5 分之内"):
+        record_service.review(db, actor=leader, review_in=marked, now=NOW)
+    db.rollback()
+    text = scheme_service.default_text(2026).replace("mark_max: 5  #", "mark_max: 10  #")
+    version = scheme_service.import_version(db, actor=hr, year=2026, text=text)
+    scheme_service.publish(db, actor=hr, version_id=version.id)
+    db.commit()
+    detail = client_as("leader").get(f"/records/{records[0].id}").text
+    assert "<option>10</option>" in detail
+    record_service.review(db, actor=leader, review_in=marked, now=NOW)
+    db.commit()
+    page = client_as("leader").get("/records/scores", params={"quarter": "2026-Q4"}).text
+    # 2 of 12 expected: 60 × 2/12 = 10, all timely: 25, mark 8 on 1–10: 15 × 7/9 ≈ 11.7.
+    assert _score_of(page, _name(db, staff)) == 46.7

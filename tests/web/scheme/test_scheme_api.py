@@ -18,15 +18,18 @@ def test_it_imports_edits_and_publishes_through_the_api(client_as):
     fixed = hr.patch(f"/api/v1/schemes/versions/{version['id']}",
                      json={"edits": [{"path": "quotas.limits[0].max_share", "value": "15"}]}, headers=headers)
     assert fixed.status_code == 200
-    published = hr.post(f"/api/v1/schemes/versions/{version['id']}/publish", headers=headers)
+    edited = fixed.json()  # a saved change is a new version (S8)
+    assert edited["version"] == 2 and edited["id"] != version["id"] and edited["status"] == "draft"
+    published = hr.post(f"/api/v1/schemes/versions/{edited['id']}/publish", headers=headers)
     assert published.status_code == 200 and published.json()["current"] is True
 
     staff = client_as("staff")
     listed = staff.get("/api/v1/schemes", params={"year": 2026}).json()
-    assert [v["version"] for v in listed] == [1]
-    document = staff.get(f"/api/v1/schemes/versions/{version['id']}").json()
+    assert [v["version"] for v in listed] == [2, 1]
+    document = staff.get(f"/api/v1/schemes/versions/{edited['id']}").json()
     assert document["scheme"]["quotas"]["limits"][0]["max_share"] == 15
-    assert "max_share: 15" in staff.get(f"/api/v1/schemes/versions/{version['id']}/yaml").text
+    assert "max_share: 15" in staff.get(f"/api/v1/schemes/versions/{edited['id']}/yaml").text
+    assert "max_share: 20" in staff.get(f"/api/v1/schemes/versions/{version['id']}/yaml").text  # kept
     assert staff.get("/api/v1/schemes/2026/current").json()["quotas"]["limits"][0]["max_share"] == 15
 
 

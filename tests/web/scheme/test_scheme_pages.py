@@ -9,10 +9,14 @@ from kaohe.scheme import service
 from kaohe.scheme.orm import SchemeStatus, SchemeVersion
 
 
+def _edited_id(response) -> int:  # type: ignore[no-untyped-def]
+    return int(re.search(r"/scheme/versions/(\d+)/edit", response.headers["location"]).group(1))
+
+
 def _draft(hr) -> int:  # type: ignore[no-untyped-def]
     response = hr.form("/scheme/drafts", {"year": "2026", "note": "调整权重"})
     assert response.status_code == 303, response.text
-    return int(re.search(r"/scheme/versions/(\d+)/edit", response.headers["location"]).group(1))
+    return _edited_id(response)
 
 
 def test_it_shows_the_tree_with_weights_to_everyone(client_as):
@@ -35,12 +39,20 @@ def test_it_lets_hr_create_edit_and_publish_a_draft(client_as, db):
     saved = hr.form(f"/scheme/versions/{version_id}/edit", {
         "indicators[3].children[0].weight": "60", "indicators[3].children[1].weight": "20"})
     assert saved.status_code == 303 and saved.headers["location"].endswith("saved=1")
-    published = hr.form(f"/scheme/versions/{version_id}/publish")
+    edited_id = _edited_id(saved)  # the saved change is a new version; the editor follows it
+    assert edited_id != version_id
+    editor = hr.get(saved.headers["location"])
+    assert "草稿已保存为第 2 版" in editor.text and 'value="60"' in editor.text
+    unchanged = hr.form(f"/scheme/versions/{edited_id}/edit", {"indicators[3].children[0].weight": "60"})
+    assert unchanged.headers["location"] == f"/scheme/versions/{edited_id}/edit?saved=0"
+    published = hr.form(f"/scheme/versions/{edited_id}/publish")
     assert published.status_code == 303
     page = hr.get(published.headers["location"])
     assert "已发布" in page.text and "正在执行" in page.text
     db.expire_all()
-    assert db.get(SchemeVersion, version_id).status is SchemeStatus.published
+    assert db.get(SchemeVersion, edited_id).status is SchemeStatus.published
+    assert db.get(SchemeVersion, version_id).status is SchemeStatus.draft  # kept, unchanged
+    assert service.scheme_of(db.get(SchemeVersion, version_id)).indicators[3].children[0].weight == 50
     assert service.current(db, year=2026).indicators[3].children[0].weight == 60
 
 
@@ -67,7 +79,8 @@ def test_it_saves_a_whole_yaml_text_and_refuses_a_broken_one(client_as, db):
     good = hr.form(f"/scheme/versions/{version_id}/yaml", {"yaml_text": text.replace("cap_percent_of_base: 20", "cap_percent_of_base: 15")})
     assert good.status_code == 303
     db.expire_all()
-    assert "cap_percent_of_base: 15" in db.get(SchemeVersion, version_id).yaml_text
+    assert "cap_percent_of_base: 15" in db.get(SchemeVersion, _edited_id(good)).yaml_text
+    assert db.get(SchemeVersion, version_id).yaml_text == text  # the version it came from is kept
 
 
 def test_it_imports_a_file_and_exports_it_back(client_as, db):
@@ -129,9 +142,20 @@ def test_it_compares_with_the_year_before_and_warns_outside_the_band(client_as):
 def test_it_refuses_publishing_a_frozen_year(client_as, db):
     hr = client_as("hr")
     version_id = _draft(hr)
-    from kaohe.cli import CLI_ACTOR
+    from kaohe.clikit import CLI_ACTOR
 
     service.freeze(db, actor=CLI_ACTOR, year=2026)
+    db.commit()
     response = hr.form(f"/scheme/versions/{version_id}/publish")
     assert response.status_code == 409 and "冻结" in response.text
     assert "已冻结" in hr.get("/scheme", params={"year": 2026}).text
+
+
+def test_a_refused_publish_renders_the_reason_and_keeps_the_request_usable(client_as, db):
+    hr = client_as("hr")
+    version_id = _draft(hr)
+    assert hr.form(f"/scheme/versions/{version_id}/publish").status_code == 303
+    again = hr.form(f"/scheme/versions/{version_id}/publish")
+    assert again.status_code == 409 and "不是草稿" in again.text and "已发布" in again.text
+    db.expire_all()
+    assert db.get(SchemeVersion, version_id).status is SchemeStatus.published

@@ -1,4 +1,5 @@
-"""The hash chain (R5): canonical payloads, entries, verification of every kind of tampering, anchors."""
+"""The hash chain (R5): canonical payloads, entries, verification of every kind of tampering, signatures,
+anchors."""
 
 import dataclasses
 import enum
@@ -9,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaohe.records.ledger import (
+from kaohe.ledger.chain import (
     GENESIS,
     Entry,
+    Signer,
     anchor,
     canonical,
     chain,
@@ -203,3 +205,54 @@ def test_it_catches_any_single_byte_change_of_any_payload_at_that_entry(data):
     entries[position] = dataclasses.replace(entries[position], payload=tampered)
     result = verify(entries)
     assert (result.ok, result.bad_seq, result.reason) == (False, position + 1, "changed")
+
+
+# --- signatures ------------------------------------------------------------------------------------
+
+KEY = Signer(b"k" * 32)
+
+
+def signed(n: int = 12) -> list[Entry]:
+    items = ((T0 + timedelta(minutes=i), "record.version", {"record": i, "title": f"第{i}项重点任务"})
+             for i in range(1, n + 1))
+    return list(chain(items, signer=KEY))
+
+
+def test_it_passes_a_signed_chain_with_its_key_and_not_with_another():
+    entries = signed()
+    assert all(entry.signature for entry in entries)
+    assert verify(entries, signer=KEY).ok
+    other = verify(entries, signer=Signer(b"x" * 32))
+    assert (other.ok, other.bad_seq, other.reason) == (False, 1, "forged")
+    assert "签名不符" in other.message
+
+
+def test_it_names_an_entry_rewritten_and_rehashed_without_the_key_even_with_the_rest_of_the_chain():
+    """Someone with the database and the (public) code rewrites entry 5 and re-hashes everything after
+    it: the chain is consistent again, but the signatures are not."""
+    entries = signed()
+    body = canonical({"record": 5, "title": "改过的"})
+    forged = next_entry(entries[3], seq=5, at=entries[4].at, kind="record.version", payload=body)
+    rest = list(chain(((e.at, e.kind, e.payload) for e in entries[5:]), after=forged))
+    rewritten = [*entries[:4], dataclasses.replace(forged, signature=entries[4].signature), *rest]
+    assert verify(rewritten).ok  # the hashes alone cannot tell
+    result = verify(rewritten, signer=KEY)
+    assert (result.ok, result.bad_seq, result.reason, result.count) == (False, 5, "forged", 4)
+
+
+def test_it_names_an_unsigned_entry_as_such():
+    entries = signed()
+    entries[6] = dataclasses.replace(entries[6], signature=None)
+    result = verify(entries, signer=KEY)
+    assert (result.ok, result.bad_seq, result.reason) == (False, 7, "unsigned")
+    assert result.message.startswith("第 7 条未签名")
+    assert verify(build(), signer=KEY).reason == "unsigned"  # a chain written before signatures
+
+
+def test_the_head_signature_differs_from_the_entry_signature_and_covers_seq_and_hash():
+    digest = "a" * 64
+    assert KEY.head(3, digest) != KEY.entry(digest)
+    assert KEY.head(3, digest) != KEY.head(4, digest) != KEY.head(3, "b" * 64)
+    assert KEY.matches(KEY.head(3, digest), KEY.head(3, digest)) and not KEY.matches(None, KEY.head(3, digest))
+    with pytest.raises(ValueError):
+        Signer(b"")

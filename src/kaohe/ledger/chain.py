@@ -1,15 +1,18 @@
-"""The tamper-evident ledger of daily records (R1, R5): a SHA-256 hash chain. Pure: standard library only.
+"""The tamper-evident ledger (R5): a SHA-256 hash chain whose entries are signed with a key.
+Pure: standard library only, no database, no clock.
 
 Every entry carries its sequence number, its time, its kind, its payload as canonical JSON bytes, the
-hash of the entry before it and its own hash over all of these. `verify` walks a chain once, in
-constant memory, and names the first entry that was changed, removed, moved or slipped in.
-`docs/ledger.md` describes the format and what a chain cannot prove on its own (hence `anchor`).
+hash of the entry before it, its own hash over all of these, and an HMAC-SHA256 signature of that hash
+made with a key the database never sees. `verify` walks a chain once, in constant memory, and names
+the first entry that was changed, removed, moved, slipped in, or rewritten without the key.
+`docs/ledger.md` describes the format and what each kind of attacker can and cannot do.
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 import json
 import re
 import uuid
@@ -31,7 +34,13 @@ CHANGED = "changed"
 REMOVED = "removed"
 REORDERED = "reordered"
 INSERTED = "inserted"
-REASONS = (CHANGED, REMOVED, REORDERED, INSERTED)
+UNSIGNED = "unsigned"  # sound, but carries no signature (written before signatures, or the signature erased)
+FORGED = "forged"  # sound, but its signature does not match: rewritten and re-hashed without the key
+REASONS = (CHANGED, REMOVED, REORDERED, INSERTED, UNSIGNED, FORGED)
+
+# Domain labels: an entry's signature can never pass for the head's, nor the other way round.
+_ENTRY_LABEL = b"kaohe.ledger.v1.entry;"
+_HEAD_LABEL = b"kaohe.ledger.v1.head;"
 
 # The first number before a 64-hex hash: the anchor's seq, whatever the wording around it.
 _ANCHOR = re.compile(r"(\d+)\D*?\b([0-9a-f]{64})\b")
@@ -120,9 +129,39 @@ def entry_hash(seq: int, at: datetime, kind: str, payload_bytes: bytes, prev_has
     return digest.hexdigest()
 
 
+# --- signatures ---------------------------------------------------------------------------------------
+
+class Signer:
+    """HMAC-SHA256 with one key, the keyed state computed once (copying it is cheaper than re-keying)."""
+
+    __slots__ = ("_base",)
+
+    def __init__(self, key: bytes) -> None:
+        if not key:
+            raise ValueError("the ledger key must not be empty")
+        self._base = hmac.new(key, digestmod=hashlib.sha256)
+
+    def _mac(self, message: bytes) -> str:
+        mac = self._base.copy()
+        mac.update(message)
+        return mac.hexdigest()
+
+    def entry(self, entry_hash_hex: str) -> str:
+        """The signature of the entry whose hash is `entry_hash_hex` (the hash covers every field)."""
+        return self._mac(_ENTRY_LABEL + entry_hash_hex.encode("ascii"))
+
+    def head(self, seq: int, head_hash: str) -> str:
+        """The signature of the head row `(seq, hash)`."""
+        return self._mac(_HEAD_LABEL + b"%d;%s" % (seq, head_hash.encode("ascii")))
+
+    def matches(self, signature: str | None, expected: str) -> bool:
+        return signature is not None and hmac.compare_digest(signature, expected)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One ledger entry; `payload` is canonical JSON bytes, `hash` covers every other field."""
+    """One ledger entry; `payload` is canonical JSON bytes, `hash` covers every other field but the
+    signature, and `signature` is the HMAC of `hash` (None: written unsigned)."""
 
     seq: int
     at: datetime
@@ -130,6 +169,7 @@ class Entry:
     payload: bytes
     prev_hash: str
     hash: str
+    signature: str | None = None
 
     def content(self) -> Any:
         """The payload decoded back to JSON data."""
@@ -137,8 +177,9 @@ class Entry:
 
 
 def next_entry(prev: Entry | None, *, seq: int, at: datetime, kind: str,
-               payload: Mapping[str, Any] | bytes) -> Entry:
-    """The entry following `prev` (None: the first entry of a chain, seq 1 after GENESIS).
+               payload: Mapping[str, Any] | bytes, signer: Signer | None = None) -> Entry:
+    """The entry following `prev` (None: the first entry of a chain, seq 1 after GENESIS), signed
+    with `signer` when given.
 
     `payload` is a mapping (made canonical here) or bytes already in canonical form (e.g. read back
     from storage). `seq` must be the next number: a writer that lost a race finds out here.
@@ -150,16 +191,18 @@ def next_entry(prev: Entry | None, *, seq: int, at: datetime, kind: str,
         raise ValueError(f"kind {kind!r} must be non-empty, without control characters")
     payload_bytes = payload if isinstance(payload, bytes) else canonical(payload)
     prev_hash = GENESIS if prev is None else prev.hash
-    return Entry(seq, at, kind, payload_bytes, prev_hash, entry_hash(seq, at, kind, payload_bytes, prev_hash))
+    digest = entry_hash(seq, at, kind, payload_bytes, prev_hash)
+    return Entry(seq, at, kind, payload_bytes, prev_hash, digest,
+                 None if signer is None else signer.entry(digest))
 
 
 def chain(items: Iterable[tuple[datetime, str, Mapping[str, Any] | bytes]], *,
-          after: Entry | None = None) -> Iterator[Entry]:
+          after: Entry | None = None, signer: Signer | None = None) -> Iterator[Entry]:
     """Entries for `(at, kind, payload)` items, numbered on from `after` (None: a new chain)."""
     prev = after
     for at, kind, payload in items:
         prev = next_entry(prev, seq=FIRST_SEQ if prev is None else prev.seq + 1, at=at, kind=kind,
-                          payload=payload)
+                          payload=payload, signer=signer)
         yield prev
 
 
@@ -172,7 +215,7 @@ class VerifyResult:
     `count`, `head_seq` and `head_hash` describe the entries found sound: all of them when `ok`, those
     before the first bad one otherwise (`head_seq` 0 and `head_hash` GENESIS when none is). On failure
     `bad_seq` is the sequence number of the first entry that is not what the chain says it should be,
-    and `reason` one of `changed`, `removed`, `reordered`, `inserted`.
+    and `reason` one of `changed`, `removed`, `reordered`, `inserted`, `unsigned`, `forged`.
     """
 
     ok: bool
@@ -186,8 +229,8 @@ class VerifyResult:
     def message(self) -> str:
         """The outcome in Chinese, for a page or a report."""
         if self.ok:
-            return t("records.ledger.ok", count=self.count, head=self.head_hash)
-        return t(f"records.ledger.{self.reason}", seq=self.bad_seq)
+            return t("ledger.ok", count=self.count, head=self.head_hash)
+        return t(f"ledger.{self.reason}", seq=self.bad_seq)
 
 
 def _self_consistent(entry: Entry) -> bool:
@@ -207,10 +250,13 @@ def _belongs_elsewhere(entry: Entry) -> bool:
     return False
 
 
-def verify(entries: Iterable[Entry], *, after: Entry | None = None,
+def verify(entries: Iterable[Entry], *, signer: Signer | None = None, after: Entry | None = None,
            expected_head: tuple[int, str] | None = None) -> VerifyResult:
     """Check a chain in one pass and constant memory; name the first bad entry and why.
 
+    With `signer`, every entry must also carry the signature of its hash: a missing one is
+    **unsigned**, a wrong one **forged** (the entry was rewritten and re-hashed by someone without the
+    key, or the key is not the one the chain was written with). Without it, only the hashes are checked.
     `after` continues a chain already verified (its last entry); None starts at seq 1 after GENESIS.
     `expected_head` is the `(seq, hash)` the chain must end on (a head kept elsewhere, or a published
     anchor): without it, entries cut off the end of a chain go unnoticed.
@@ -240,6 +286,8 @@ def verify(entries: Iterable[Entry], *, after: Entry | None = None,
     for entry in stream:
         if (entry.seq == seq + 1 and entry.prev_hash == head
                 and hash_of(entry.seq, entry.at, entry.kind, entry.payload, entry.prev_hash) == entry.hash):
+            if signer is not None and not signer.matches(entry.signature, signer.entry(entry.hash)):
+                return failed(entry.seq, UNSIGNED if entry.signature is None else FORGED)
             back_seq, back_hash, parent = seq, head, head
             seq, head = entry.seq, entry.hash
             count += 1
@@ -276,8 +324,8 @@ def anchor(head: Entry | None, at: datetime) -> str:
     """One line to publish outside the system (notice board, e-mail to the inspectors, a newspaper):
     whoever holds it can later prove the chain up to `head` was not rewritten. None: an empty chain."""
     if head is None:
-        return t("records.ledger.anchor", seq=FIRST_SEQ - 1, hash=GENESIS, at=_instant(at))
-    return t("records.ledger.anchor", seq=head.seq, hash=head.hash, at=_instant(at))
+        return t("ledger.anchor", seq=FIRST_SEQ - 1, hash=GENESIS, at=_instant(at))
+    return t("ledger.anchor", seq=head.seq, hash=head.hash, at=_instant(at))
 
 
 def parse_anchor(text: str) -> tuple[int, str]:
