@@ -1,13 +1,14 @@
-"""Browser journeys: the real app served by uvicorn on loopback, driven by a headless Chromium.
+"""Browser journeys: the app served by `kaohe serve` (its own process) on loopback, driven by a headless Chromium.
 
 SQLite only: each test gets its own copy of a demo database built once per session here (not through
 the `templates` fixture, which would also start PostgreSQL), and its own server on a free port.
 The browser is Debian's Chromium; Playwright's own browser downloads are never used.
 """
 
+import os
 import shutil
 import socket
-import threading
+import subprocess
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -15,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import select
 from tests.conftest import DEMO_PASSWORD, _build_demo
+from tests.support.cli import KAOHE
 
-from kaohe.config import Settings
+from kaohe.bootstrap import Database
 from kaohe.migrate import upgrade
 from kaohe.org.models import Staff
 
@@ -35,17 +35,21 @@ TIMEOUT_MS = 10_000
 @dataclass
 class LiveServer:
     url: str
-    app: FastAPI
+    database: Database
+
+    def sessions(self):  # type: ignore[no-untyped-def]
+        """A session on the served database, to arrange data and check what was saved."""
+        return self.database.sessions()
 
     def staff_id(self, employee_no: str) -> int:
         """The database id of the staff member with this 工号."""
-        with self.app.state.session_factory() as db:
+        with self.sessions() as db:
             staff_id = db.scalar(select(Staff.id).where(Staff.employee_no == employee_no))
         assert staff_id is not None, employee_no
         return staff_id
 
     def staff_by_name(self, name: str) -> Staff | None:
-        with self.app.state.session_factory() as db:
+        with self.sessions() as db:
             return db.scalar(select(Staff).where(Staff.name == name))
 
 
@@ -60,26 +64,21 @@ def e2e_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def live_server(e2e_demo_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
-    """The app on http://127.0.0.1:<free port> against a fresh copy of the demo database."""
-    from kaohe.main import create_app
-
+    """`kaohe serve` as its own process, on a free loopback port, against a fresh copy of the demo database."""
     db_path = tmp_path / "demo.db"
     shutil.copy(e2e_demo_template, db_path)
-    settings = Settings(database_url=f"sqlite:///{db_path}", environment="test", secret_key="e" * 40,
-                        demo_password=DEMO_PASSWORD)
-    app = create_app(settings)
-
-    # Bind first, then hand the socket to uvicorn: no race for the port, and loopback only.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="e2e-uvicorn")
-    thread.start()
-
+    url_db = f"sqlite:///{db_path}"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAOHE_")}
+    env.update({"KAOHE_DATABASE_URL": url_db, "KAOHE_ENVIRONMENT": "test", "KAOHE_SECRET_KEY": "e" * 40,
+                "KAOHE_DEMO_PASSWORD": DEMO_PASSWORD})
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([KAOHE, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60
     while True:
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
@@ -87,17 +86,19 @@ def live_server(e2e_demo_template: Path, tmp_path: Path) -> Iterator[LiveServer]
                     break
         except OSError:
             pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            server.should_exit = True
-            raise RuntimeError(f"the app did not answer {url}/healthz")
-        time.sleep(0.05)
-
-    yield LiveServer(url=url, app=app)
-
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    app.state.engine.dispose()
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise RuntimeError(f"kaohe serve did not answer {url}/healthz: {(tmp_path / 'serve.log').read_text()}")
+        time.sleep(0.1)
+    database = Database.connect(url_db)
+    yield LiveServer(url=url, database=database)
+    database.dispose()
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
 
 
 @pytest.fixture(scope="session")

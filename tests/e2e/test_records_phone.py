@@ -99,7 +99,7 @@ def _previous_month_record(live_server, accounts: dict[str, str]) -> str:  # typ
     """A record the staff member entered mid last month, confirmed by their leader; that month, YYYY-MM."""
     first = now().astimezone(zone()).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     mid_last = (first - timedelta(days=1)).replace(day=15, hour=12)
-    with live_server.app.state.session_factory() as db:
+    with live_server.sessions() as db:
         staff_user = db.scalar(select(User).where(User.username == accounts["staff"]))
         leader_user = db.scalar(select(User).where(User.username == accounts["leader"]))
         assert staff_user is not None and leader_user is not None
@@ -108,13 +108,14 @@ def _previous_month_record(live_server, accounts: dict[str, str]) -> str:  # typ
             ended_at=mid_last - timedelta(hours=1), stage_result="受理综合窗口业务 30 件，全部按时办结。"))
         service.review(db, actor=principal_for(leader_user), now=mid_last + timedelta(hours=2),
                        review_in=ReviewIn(record_ids=[created.record.id], action="confirm"))
+        db.commit()  # the test arranges as an edge would: use cases only stage
     return mid_last.strftime("%Y-%m")
 
 
 def test_the_department_head_closes_last_month_on_a_phone(new_context, sign_in, live_server,
                                                           accounts) -> None:  # type: ignore[no-untyped-def]
     month = _previous_month_record(live_server, accounts)
-    with live_server.app.state.session_factory() as db:
+    with live_server.sessions() as db:
         user = db.scalar(select(User).where(User.username == accounts["staff"]))
         assert user is not None and user.staff is not None
         person = user.staff.name
