@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kaohe.auth import service as auth_service
 from kaohe.auth.models import AuthSession, User
 from kaohe.auth.permissions import Perm, Principal
+from kaohe.bootstrap import unit_of_work
 from kaohe.config import Settings
 from kaohe.errors import Forbidden, NotSignedIn, PasswordChangeRequired
 from kaohe.messages import t
@@ -32,15 +33,8 @@ def get_db(request: Request) -> Iterator[Session]:
     Scope "function" runs the commit before the response is sent, so a redirect is only sent for a
     change that is already durable, and a failed commit still becomes an error response.
     """
-    session = request.app.state.session_factory()
-    try:
+    with unit_of_work(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
