@@ -32,6 +32,24 @@ class Settings(BaseSettings):
     login_address_failures: int = 100
     login_lockout_minutes: int = 15
     upload_max_mb: int = 10
+    # Spreadsheet uploads (kaohe.sheets): parsed in worker threads, at most `upload_parsers` at a time
+    # per process; a file may unpack to at most `upload_unpacked_mb` and take `upload_parse_seconds`
+    # of parsing before it is refused.
+    upload_parsers: int = 2
+    upload_unpacked_mb: int = 100
+    upload_parse_seconds: int = 10
+    # Evidence storage each person may use across their records, in MB.
+    evidence_quota_mb: int = 200
+    # Load (docs/design.md, "Under load"): database connections per process (None: the backend's
+    # default), how long a request waits for one, requests served at once per process, how long one
+    # waits for a turn before the answer is 503 with Retry-After.
+    db_pool_size: int | None = None
+    db_pool_timeout_seconds: float = 5.0
+    max_in_flight: int | None = None
+    queue_wait_seconds: float = 2.0
+    retry_after_seconds: int = 2
+    # Strict-Transport-Security max-age when served over HTTPS (0: no header).
+    hsts_seconds: int = 31_536_000
     demo_password: str = DEMO_PASSWORD
     # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated); none by default.
     trusted_proxies: str = ""
