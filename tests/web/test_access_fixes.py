@@ -63,3 +63,18 @@ def test_a_password_change_revokes_the_accounts_api_tokens(client_as, anon, db, 
     assert anon.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     db.expire_all()
     assert db.scalar(select(ApiToken.revoked_at).where(ApiToken.name == "项目系统")) is not None
+
+
+def test_refused_page_posts_show_the_refusal_not_the_form_again(client_as, db, accounts):
+    leader = principal_of(db, accounts["leader"])
+    me = db.get(Staff, leader.staff_id)
+    own_book = client_as("leader").form("/tasks", {"staff_no": me.employee_no, "year": "2026", "code": "T-SELF-2",
+                                                   "title": "给自己定的任务"})
+    assert own_book.status_code == 403
+    assert 'name="title"' not in own_book.text and "给自己定的任务" not in own_book.text
+
+    record = enter(db, principal_of(db, accounts["staff"]), title="郭婷的窗口受理")
+    db.commit()
+    other = client_as("staff2").form(f"/records/{record.id}/edit", {"title": "改别人的记录", "stage": "改写"})
+    assert other.status_code in (403, 404)
+    assert 'name="title"' not in other.text and "郭婷的窗口受理" not in other.text

@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "records.evidence_empty": "附件是空文件。",
     "records.evidence_type": "附件类型不支持，只能上传：{allowed}。",
     "records.evidence_mismatch": "附件「{name}」的内容与扩展名不符。",
+    "records.review_none_chosen": "请至少选择一条记录。",
+    "records.evidence_quota": "附件存储已达每人 {quota} MB 的上限：已用 {used} MB，本文件 {size} MB。如需更多空间，请联系考核办。",
     "records.bad_month": "月份「{month}」格式应为 YYYY-MM。",
     "records.close_needs_summary": "月度小结至少需要 10 个字。",
     "records.close_too_early": "{month} 尚未结束，不能办结。",

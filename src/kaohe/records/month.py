@@ -10,7 +10,7 @@ from kaohe.audit import service as audit
 from kaohe.auth.permissions import Perm, Principal
 from kaohe.auth.roles import Scope
 from kaohe.clock import zone
-from kaohe.errors import Conflict, Forbidden, Invalid
+from kaohe.errors import Conflict, Forbidden, Invalid, NotFound
 from kaohe.ledger import service as ledger_service
 from kaohe.messages import t
 from kaohe.org.enums import StaffStatus
@@ -64,7 +64,7 @@ def department_month(db: Session, *, actor: Principal, department_id: int, month
     """Per person counts for the month, and the figures the head's summary starts from."""
     department = db.get(Department, department_id)
     if department is None:
-        raise Invalid(t("org.department_not_found"))
+        raise NotFound(t("org.department_not_found"))
     start, end = month_bounds(month)
     in_month = and_(WorkRecord.staff_id == Staff.id, WorkRecord.ended_at >= start, WorkRecord.ended_at < end)
     rows = db.execute(
@@ -81,7 +81,8 @@ def department_month(db: Session, *, actor: Principal, department_id: int, month
     # A task is on track when its progress keeps pace with the share of the year (or of its deadline) gone.
     tasks = db.execute(select(TaskItem.staff_id, TaskItem.progress, TaskItem.deadline)
                        .join(Staff, TaskItem.staff_id == Staff.id)
-                       .where(TaskItem.year == year, Staff.department_id == department_id)).all()
+                       .where(TaskItem.year == year, Staff.department_id == department_id,
+                              actor.staff_filter(Perm.staff_read))).all()
     per_task: dict[int, list[bool]] = {}
     for staff_id, progress, deadline in tasks:
         per_task.setdefault(staff_id, []).append(_on_track(progress, deadline, now, year))
@@ -100,8 +101,17 @@ def department_month(db: Session, *, actor: Principal, department_id: int, month
         "waiting_leader": sum(p.submitted for p in people),
         "returned": sum(p.returned for p in people),
     }
-    closed = db.scalar(select(MonthClose).where(MonthClose.department_id == department_id,
-                                                MonthClose.month == month))
+    # The head's summary speaks of the whole department: for those who see all of it, or the leaders
+    # of some of its people. Someone who sees nobody there is told it does not exist.
+    scopes = actor.scopes(Perm.staff_read)
+    whole = any(scope == Scope.unit or (scope == Scope.department and dept == department_id)
+                for scope, dept in scopes)
+    if not whole and not people:
+        raise NotFound(t("org.department_not_found"))
+    closed = None
+    if whole or any(scope == Scope.supervised for scope, _ in scopes):
+        closed = db.scalar(select(MonthClose).where(MonthClose.department_id == department_id,
+                                                    MonthClose.month == month))
     return DepartmentMonth(department=department, month=month, people=people, closed=closed, figures=figures)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kaohe.auth.permissions import Perm
 from kaohe.clock import now, zone
-from kaohe.errors import Forbidden, Invalid, KaoheError
+from kaohe.errors import Forbidden, Invalid, KaoheError, NotFound
 from kaohe.ledger import service as ledger_service
 from kaohe.messages import t
 from kaohe.org import service as org_service
@@ -20,7 +20,7 @@ from kaohe.records import importing_service, month, service, signals_service, ta
 from kaohe.records.models import RecordStatus
 from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn, TaskCreate
 from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
-from kaohe.web.forms import attempt, parse_form
+from kaohe.web.forms import attempt, parse_form, validate
 from kaohe.web.templating import render
 
 router = APIRouter()
@@ -94,15 +94,16 @@ def review_queue(request: Request, db: SessionDep, principal: requires(Perm.reco
 @router.post("/records/review")
 async def review_submit(request: Request, db: SessionDep, principal: requires(Perm.records_review)) -> Response:
     form = await request.form()
-    ids = [int(v) for v in form.getlist("record_ids") if str(v).isdigit()]
+    ids = [str(v) for v in form.getlist("record_ids") if isinstance(v, str)]
     action = "return" if form.get("action") == "return" else "confirm"
-    mark = str(form.get("quality_mark") or "")
+    mark = str(form.get("quality_mark") or "").strip()
     try:
         with attempt(db):
             if not ids:
-                raise Invalid(t("common.invalid_input"), details=["请至少选择一条记录。"])
-            review_in = ReviewIn(record_ids=ids, action=action, comment=str(form.get("comment") or ""),
-                                 quality_mark=int(mark) if mark.isdigit() else None)
+                raise Invalid(t("common.invalid_input"), details=[t("records.review_none_chosen")])
+            review_in = validate(ReviewIn, {"record_ids": ids, "action": action,
+                                            "comment": str(form.get("comment") or ""),
+                                            "quality_mark": mark or None})
             done = service.review(db, actor=principal, review_in=review_in, now=now())
     except KaoheError as exc:
         return render(request, "records/review.html", {
@@ -123,7 +124,7 @@ def month_page(request: Request, db: SessionDep, principal: CurrentPrincipal, de
     local_now = now().astimezone(zone())
     month = month if len(month) == 7 else (local_now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     departments = org_service.list_departments(db)
-    if not department_id.isdigit():
+    if not (department_id.isdigit() and len(department_id) <= 9):
         me = db.get(Staff, principal.staff_id) if principal.staff_id else None
         department_id = str(me.department_id if me else departments[0].id)
     from kaohe.records.month import department_month, may_close
@@ -146,7 +147,10 @@ def month_close(request: Request, db: SessionDep, principal: CurrentPrincipal,
         with attempt(db):
             close_month(db, actor=principal, department_id=department_id, month=month_, summary=summary, now=now())
     except KaoheError as exc:
-        state = department_month(db, actor=principal, department_id=department_id, month=month_, now=now())
+        try:
+            state = department_month(db, actor=principal, department_id=department_id, month=month_, now=now())
+        except KaoheError:
+            raise exc from None  # nothing of the department to show this person: the refusal alone
         return render(request, "records/month.html", {
             "state": state, "departments": org_service.list_departments(db), "month": month_,
             "can_close": may_close(principal, department_id) and state.closed is None, "summary": summary,
@@ -221,6 +225,8 @@ async def task_create(request: Request, db: SessionDep, principal: requires(Perm
         with attempt(db):
             task_in, raw = await parse_form(request, TaskCreate)
             task = tasks.create_task(db, actor=principal, task_in=task_in)
+    except (Forbidden, NotFound):
+        raise  # a refusal is shown as one, never as the form again
     except KaoheError as exc:
         person = db.scalar(select(Staff).where(Staff.employee_no == str(raw.get("staff_no", ""))))
         return render(request, "records/tasks.html", {
@@ -280,6 +286,8 @@ async def record_update(request: Request, record_id: int, db: SessionDep, princi
         with attempt(db):
             record_in, _raw = await parse_form(request, RecordUpdate, prepare=_local_form)
             service.update_record(db, actor=principal, record_id=record_id, record_in=record_in, now=now())
+    except (Forbidden, NotFound):
+        raise  # a refusal is shown as one, never as the form again
     except KaoheError as exc:
         record = service.get_record(db, actor=principal, record_id=record_id)
         return render(request, "records/edit.html", {"record": record, "tasks": _my_tasks(db, principal),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from kaohe.audit import service as audit
 from kaohe.auth.permissions import Perm, Principal
 from kaohe.clock import local
+from kaohe.config import get_settings
 from kaohe.errors import Forbidden, Invalid, NotFound
 from kaohe.ledger import service as ledger_service
 from kaohe.messages import t
@@ -263,6 +264,11 @@ def add_evidence(db: Session, *, actor: Principal, record_id: int, filename: str
     content_type, magics = kind
     if not data.startswith(magics):
         raise Invalid(t("records.evidence_mismatch", name=name))
+    quota = get_settings().evidence_quota_mb * 1024 * 1024
+    used = evidence_used(db, staff_id=record.staff_id)
+    if used + len(data) > quota:
+        raise Invalid(t("records.evidence_quota", quota=get_settings().evidence_quota_mb,
+                        used=_megabytes(used), size=_megabytes(len(data))))
     digest = hashlib.sha256(data).hexdigest()
     attachment = Attachment(record_id=record.id, filename=name, content_type=content_type, size=len(data),
                             sha256=digest, data=data, uploaded_at=now, uploaded_by=actor.user_id)
@@ -275,6 +281,18 @@ def add_evidence(db: Session, *, actor: Principal, record_id: int, filename: str
                  summary=t("records.audit_evidence", name=name), after={"sha256": digest, "size": len(data)})
     db.flush()
     return attachment
+
+
+def evidence_used(db: Session, *, staff_id: int) -> int:
+    """Bytes of evidence stored on all of one person's records: what the quota counts."""
+    total = db.scalar(select(func.coalesce(func.sum(Attachment.size), 0))
+                      .join(WorkRecord, WorkRecord.id == Attachment.record_id)
+                      .where(WorkRecord.staff_id == staff_id))
+    return int(total or 0)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}"
 
 
 def get_evidence(db: Session, *, actor: Principal, attachment_id: int) -> Attachment:

@@ -38,11 +38,18 @@ async def parse_form(
     if prepare is not None:
         cleaned = prepare(cleaned)
     try:
-        return model.model_validate(cleaned), raw
-    except ValidationError as exc:
-        error = Invalid(t("common.invalid_input"), details=describe(exc, model=model, labels=labels))
+        return validate(model, cleaned, labels=labels), raw
+    except Invalid as error:
         error.raw = raw  # type: ignore[attr-defined]
-        raise error from None
+        raise
+
+
+def validate(model: type[M], data: Mapping[str, Any], *, labels: Mapping[str, str] | None = None) -> M:
+    """`data` as `model`, or Invalid naming each refused field in Chinese (never a ValidationError)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(t("common.invalid_input"), details=describe(exc, model=model, labels=labels)) from None
 
 
 @contextmanager

@@ -212,3 +212,66 @@ def test_it_shows_the_inspector_a_ledger_that_fails_after_tampering(client_as, d
     assert "账本校验未通过" in page and f"第 {target} 号账本条目内容被改动" in page
     api = inspector.get("/api/v1/ledger/verify").json()
     assert (api["ok"], api["bad_seq"], api["reason"]) == (False, target, "changed")
+
+
+def test_each_person_has_an_evidence_quota_across_their_records(client_as, db, who, monkeypatch):
+    from kaohe.config import get_settings
+
+    monkeypatch.setenv("KAOHE_EVIDENCE_QUOTA_MB", "1")
+    get_settings.cache_clear()
+    try:
+        first = enter(db, who("staff"), now=now(), title="窗口受理一")
+        second = enter(db, who("staff"), now=now(), title="窗口受理二")
+        other = enter(db, who("JZ0025"), now=now(), title="帮办代办")
+        db.commit()
+        half = PDF + b"0" * (600 * 1024)
+        staff = client_as("staff")
+        assert staff.form(f"/records/{first.id}/evidence", files={"file": ("一.pdf", half, "application/pdf")}
+                          ).status_code in (200, 303)
+        refused = staff.form(f"/records/{second.id}/evidence", files={"file": ("二.pdf", half, "application/pdf")})
+        assert refused.status_code == 422
+        assert "附件存储已达每人 1 MB 的上限：已用 0.6 MB，本文件 0.6 MB。" in refused.text
+        # Another person's quota is their own.
+        assert client_as("JZ0025").form(f"/records/{other.id}/evidence",
+                                        files={"file": ("三.pdf", half, "application/pdf")}).status_code in (200, 303)
+        db.expire_all()
+        names = set(db.scalars(select(Attachment.filename)))
+        assert names == {"一.pdf", "三.pdf"}
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_department_month_is_shown_only_to_those_who_see_that_department(client_as, db, who):
+    from kaohe.records.month import close_month
+
+    zw1 = department(db, "ZW1")
+    close_month(db, actor=who("dept_head"), department_id=zw1.id, month="2026-09", summary=SUMMARY,
+                now=SEPTEMBER + timedelta(days=20))
+    db.commit()
+    url = f"/records/month?department_id={zw1.id}&month=2026-09"
+    assert SUMMARY in client_as("dept_head").get(url).text
+    assert SUMMARY in client_as("hr").get(url).text
+    assert SUMMARY in client_as("leader").get(url).text  # the leader of some of its people
+    own = client_as("staff").get(url)  # a member sees their own row, not the head's summary
+    assert own.status_code == 200 and "郭婷" in own.text and SUMMARY not in own.text and "冯静静" not in own.text
+    outsider = who("staff2")
+    assert outsider.staff_department_id != zw1.id
+    stranger = client_as("staff2").get(url)
+    missing = client_as("staff2").get("/records/month?department_id=999999&month=2026-09")
+    assert stranger.status_code == missing.status_code == 404
+    assert SUMMARY not in stranger.text and "郭婷" not in stranger.text
+    huge = client_as("hr").get("/records/month?department_id=99999999999999999999&month=2026-09")
+    assert huge.status_code == 200  # an id no column can hold is ignored, as a blank one is
+
+
+def test_a_quality_mark_off_the_scale_is_refused_by_name_not_a_server_error(client_as, db, who):
+    record = enter(db, who("staff"), now=now(), title="窗口受理")
+    db.commit()
+    leader = client_as("leader")
+    for mark in ("150", "-3", "abc", "9" * 30):
+        answer = leader.form("/records/review", {"record_ids": str(record.id), "action": "confirm",
+                                                 "quality_mark": mark})
+        assert answer.status_code == 422, mark
+        assert "字段「质量评价」" in answer.text, mark
+    db.expire_all()
+    assert db.get(WorkRecord, record.id).status.value == "submitted"
