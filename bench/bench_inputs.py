@@ -26,6 +26,10 @@ from kaohe.demo.data import build_synthetic_unit
 from kaohe.org.roster import ROSTER_HEADERS, parse_roster
 from kaohe.records.importing import RECORD_HEADERS, parse_records
 from kaohe.scheme import load_scheme_file, load_scheme_text
+from kaohe.sheets import Limits, SheetRefused, read_sheet
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the hostile workbooks the tests build
+from tests.unit.sheets import hostile
 
 REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 TZ = ZoneInfo("Asia/Shanghai")
@@ -84,6 +88,19 @@ def parse_record_file(data: bytes, filename: str):  # type: ignore[no-untyped-de
                          tz=TZ, now=datetime(2026, 7, 10, 15, 30, tzinfo=TZ))
 
 
+def refused_as(data: bytes, filename: str = "表.xlsx", limits: Limits = Limits()) -> str:
+    """The reason code a sheet is refused with, or "read" (a reason the checks below never expect)."""
+    try:
+        read_sheet(data, filename, limits=limits)
+    except SheetRefused as refused:
+        return refused.reason
+    return "read"
+
+
+def rows_read(data: bytes) -> list[int]:
+    return [row.number for row in read_sheet(data, "表.xlsx").rows]
+
+
 # --- timing --------------------------------------------------------------------------------------------
 
 def best(run: Callable[[], object], check: Callable[[object], bool]) -> float:
@@ -126,6 +143,32 @@ def main() -> None:
             # tests/unit/demo/test_demo_data.py
             ("demo: synthetic unit of 10,000 built", 2.0, lambda: build_synthetic_unit(10_000),
              lambda u: len(u.staff) == 10_000),
+        ]
+        # tests/unit/sheets/test_hostile_limits.py (issue 8): small hostile workbooks, refused up front
+        # or at the parse deadline. Before the checks, the shared-strings bomb took minutes.
+        dimension, gap = hostile.huge_dimension(), hostile.gap_to_row()
+        strings_bomb, many = hostile.shared_strings_bomb(5_000_000), hostile.many_strings(400_000)
+        zip_bomb, nul, giant = hostile.zip_bomb(200), hostile.nul_cell(), hostile.giant_integer()
+        lying = hostile.lying_header(xlsx(("工号",), [[f"E{n}"] for n in range(2_000)]), 1_000)
+        extra = hostile.plain(("年度", "任务编号", "进度", "说明"), [(2026, f"T{n}", 50, "") for n in range(4)],
+                              dimension="A1:D2")
+        blank_csv = b"a,b\n" + b"\n" * 2_000_000
+        no_ratio = Limits(max_compression_ratio=10**6)
+        cases += [
+            ("xlsx: A1:XFD1048576 declared, refused", 1.0, lambda: refused_as(dimension), lambda r: r == "dimension"),
+            ("xlsx: wide gap to row 20,000, refused", 1.0, lambda: refused_as(gap), lambda r: r == "dimension"),
+            ("xlsx: 5M shared strings (zip bomb)", 1.0, lambda: refused_as(strings_bomb), lambda r: r == "zip_bomb"),
+            ("xlsx: 5M shared strings (counted)", 1.0, lambda: refused_as(strings_bomb, limits=no_ratio),
+             lambda r: r == "shared_strings"),
+            ("xlsx: 400k strings, 1 s deadline", 1.5, lambda: refused_as(many, limits=Limits(max_parse_seconds=1)),
+             lambda r: r == "too_slow"),
+            ("xlsx: 200 MB zip bomb, refused", 1.0, lambda: refused_as(zip_bomb), lambda r: r == "unpacked"),
+            ("xlsx: lying zip header, refused", 1.0, lambda: refused_as(lying), lambda r: r == "corrupt"),
+            ("xlsx: NUL in a cell, refused", 1.0, lambda: refused_as(nul), lambda r: r == "nul"),
+            ("xlsx: 400-digit number, refused", 1.0, lambda: refused_as(giant), lambda r: r == "digits"),
+            ("xlsx: rows past A1:D2 read", 1.0, lambda: rows_read(extra), lambda r: r == [1, 2, 3, 4, 5]),
+            ("csv: 2M blank lines, refused", 3.0, lambda: refused_as(blank_csv, "表.csv"),
+             lambda r: r == "too_many_rows"),
         ]
         for name, budget, run, check in cases:
             seconds = best(run, check)

@@ -47,10 +47,15 @@ def pg_server() -> Iterator[PostgresServer | None]:
     server.stop()
 
 
+TEST_SECRET = "x" * 40  # the secret key of the test app (`settings`): its ledger key signs the demo's entries
+
+
 def _build_demo(url: str) -> None:
     engine = make_engine(url)
     try:
-        with make_session_factory(engine)() as db:
+        # The demo's audit rows have ledger entries: sign them with the key the tests' app verifies with.
+        keyed = Settings(database_url=url, environment="test", secret_key=TEST_SECRET, demo_password=DEMO_PASSWORD)
+        with make_session_factory(engine, keyed)() as db:
             load_demo_unit(db, build_demo_unit(), password=DEMO_PASSWORD)
             db.commit()
     finally:
@@ -111,7 +116,7 @@ def empty_url(backend: str, templates: dict, pg_server: PostgresServer | None, t
 
 @pytest.fixture
 def settings(demo_url: str) -> Settings:
-    return Settings(database_url=demo_url, environment="test", secret_key="x" * 40, demo_password=DEMO_PASSWORD)
+    return Settings(database_url=demo_url, environment="test", secret_key=TEST_SECRET, demo_password=DEMO_PASSWORD)
 
 
 @pytest.fixture

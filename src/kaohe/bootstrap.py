@@ -10,16 +10,21 @@ that must recover from a failure of another one inside the same transaction uses
 (`session.begin_nested()`), which works on both backends (see `_sqlite_transactions`).
 """
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 from kaohe.config import Settings, get_settings
 from kaohe.db import Base
+
+if TYPE_CHECKING:
+    from kaohe.todo import Provider
 
 
 class CompositionError(RuntimeError):
@@ -69,14 +74,53 @@ def _sqlite_transactions(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`, with every model registered first."""
+# Database connections per process when KAOHE_DB_POOL_SIZE is unset, chosen together with the in-flight
+# limit and the thread limit (kaohe.web.load.in_flight_limit; docs/design.md, "Under load"). SQLite has
+# one writer at a time across every process, so more connections only lengthen the lock queue;
+# PostgreSQL serves each connection in its own backend, and 10 per process keeps a few processes well
+# inside its default max_connections of 100.
+SQLITE_POOL_SIZE = 5
+POSTGRES_POOL_SIZE = 10
+
+
+def pool_size_for(url: str, configured: int | None = None) -> int:
+    """The connections per process for `url`: the configured size, else the backend's default."""
+    if configured:
+        return configured
+    return SQLITE_POOL_SIZE if url.startswith("sqlite") else POSTGRES_POOL_SIZE
+
+
+def make_engine(url: str, settings: Settings | None = None, *, pool_size: int | None = None,
+                pool_timeout: float | None = None) -> Engine:
+    """An engine for `url`, with every model registered first.
+
+    Waits are bounded: a checkout waits `pool_timeout` seconds for a free connection (then
+    sqlalchemy's TimeoutError, which the app answers with 503), and on SQLite a writer waits for the
+    write lock (the busy timeout, then "database is locked", likewise 503) for the pool timeout less
+    the queue wait, at least 1 s. Without settings (commands, tests, benchmarks) the defaults of
+    `Settings` apply, not the environment, and the busy timeout is the whole pool timeout.
+    """
     register_models()
+    if pool_size is None:
+        pool_size = pool_size_for(url, settings.db_pool_size if settings is not None else None)
+    if pool_timeout is None:
+        pool_timeout = (settings.db_pool_timeout_seconds if settings is not None
+                        else Settings.model_fields["db_pool_timeout_seconds"].default)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # A request's whole wait stays within the pool timeout: what it spent queueing for a turn
+        # (kaohe.web.load, at most queue_wait_seconds) is taken off the wait for the write lock.
+        busy = pool_timeout if settings is None else max(1.0, pool_timeout - settings.queue_wait_seconds)
+        # Overflow as large as the pool: SQLite connections cost a file handle, and a request may
+        # briefly hold two (sign-in throttling commits its attempt in a transaction of its own).
+        pooling = {} if ":memory:" in url or url in ("sqlite://", "sqlite:///") else {
+            "pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": pool_timeout}
+        # (An in-memory database lives in one connection, so it has no pool to size.)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy}, **pooling)
         _sqlite_transactions(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max(2, pool_size // 2),
+                         pool_timeout=pool_timeout,
+                         connect_args={"connect_timeout": max(1, math.ceil(pool_timeout))})
 
 
 def make_session_factory(engine: Engine, settings: Settings | None = None) -> sessionmaker[Session]:
@@ -124,3 +168,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def todo_providers() -> tuple["Provider", ...]:
+    """Every feature's 待办 provider (kaohe.todo), listed explicitly: a new feature adds its own here."""
+    from kaohe.records.todo import owed as records_owed
+
+    return (records_owed,)

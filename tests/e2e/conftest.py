@@ -121,6 +121,15 @@ def new_context(browser, live_server: LiveServer):  # type: ignore[no-untyped-de
     def make(**options):  # type: ignore[no-untyped-def]
         context = browser.new_context(base_url=live_server.url, locale="zh-CN", **options)
         context.set_default_timeout(TIMEOUT_MS)
+        # A wide or irreversible action asks first (data-confirm); the person in these journeys says yes,
+        # and every question asked is kept so a journey can check what it said.
+        context.questions = []
+
+        def answer(dialog):  # type: ignore[no-untyped-def]
+            context.questions.append(dialog.message)
+            dialog.accept()
+
+        context.on("page", lambda page: page.on("dialog", answer))
         contexts.append(context)
         return context
 

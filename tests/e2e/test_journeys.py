@@ -156,7 +156,7 @@ def test_it_lets_the_inspector_read_the_audit_log_but_not_add_staff(page: Page, 
     entries = page.locator("table.audit > tbody > tr")
     expect(entries.first).to_be_visible()
     expect(entries.filter(has_text="没有符合条件的记录")).to_have_count(0)
-    sign_ins = entries.filter(has=page.locator("code", has_text="auth.sign_in"))
+    sign_ins = entries.filter(has=page.locator("td", has_text=re.compile(r"^登录$")))
     expect(sign_ins.first).to_be_visible()
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="人员").click()

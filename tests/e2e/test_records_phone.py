@@ -84,10 +84,13 @@ def test_the_leader_confirms_the_record_on_a_phone(new_context, sign_in) -> None
     expect(page).to_have_url(re.compile(r"/records/review$"))
     item = page.locator("li.record", has_text=TITLE)
     expect(item).to_have_count(1)
-    expect(item.get_by_role("checkbox")).to_be_checked()
+    expect(item.get_by_role("checkbox")).not_to_be_checked()  # nothing is ticked for the leader
     _no_horizontal_scroll(page)
+    item.get_by_role("checkbox").check()
+    expect(page.locator("[data-selected-count]")).to_have_text("已选 1 条")
     page.get_by_role("button", name="确认所选").click()
     expect(page.get_by_role("status")).to_contain_text("已确认 1 条记录")
+    assert page.context.questions == ["确认所选的 1 条记录？确认后记录不能再修改。"]
     expect(page.locator("li.record", has_text=TITLE)).to_have_count(0)
 
     staff_page.goto("/records")
@@ -131,7 +134,9 @@ def test_the_department_head_closes_last_month_on_a_phone(new_context, sign_in, 
 
     page.get_by_label("部门负责人小结").fill(SUMMARY)
     page.get_by_role("button", name=f"办结 {month}").click()
-    expect(page).to_have_url(re.compile(rf"/records/month\?department_id=\d+&month={month}$"))
+    expect(page).to_have_url(re.compile(rf"/records/month\?department_id=\d+&month={month}&done=month_closed$"))
+    expect(page.get_by_role("status")).to_contain_text("本月已办结")
+    assert page.context.questions[-1].startswith(f"办结 政务服务一科 {month}？")
     closed = page.locator("section.card", has=page.get_by_role("heading", name="已办结"))
     expect(closed).to_be_visible()
     expect(closed).to_contain_text(SUMMARY)

@@ -16,17 +16,17 @@ def test_hr_changes_a_weight_sees_the_sum_error_fixes_it_and_publishes(page: Pag
     expect(page.get_by_role("heading", name=re.compile("年度考核方案"))).to_be_visible()
 
     page.get_by_role("button", name="新建草稿").click()
-    expect(page).to_have_url(re.compile(r"/scheme/versions/\d+/edit$"))
+    expect(page).to_have_url(re.compile(r"/scheme/versions/\d+/edit\?done=draft_created$"))
     draft_url = page.url
 
-    page.get_by_label("任务完成(JI.1)权重").fill("60")
+    page.get_by_label("任务完成（JI.1）权重").fill("60")
     page.get_by_role("button", name="校验并保存").click()
     problem = page.locator('.nodeproblem[data-path="indicators[3].children"]')
-    expect(problem).to_contain_text("同级权重之和为 110,应为 100")
+    expect(problem).to_contain_text("同级权重之和为 110，应为 100")
     expect(page.locator(".problemlist")).to_contain_text("绩 的下级指标")
-    expect(page.get_by_label("任务完成(JI.1)权重")).to_have_value("60")  # what HR typed is kept
+    expect(page.get_by_label("任务完成（JI.1）权重")).to_have_value("60")  # what HR typed is kept
 
-    page.get_by_label("质量效益(JI.2)权重").fill("20")
+    page.get_by_label("质量效益（JI.2）权重").fill("20")
     page.get_by_role("button", name="校验并保存").click()
     expect(page.get_by_role("status")).to_contain_text("草稿已保存")
     expect(page.locator(".nodeproblem")).to_have_count(0)

@@ -49,23 +49,23 @@ def test_every_pydantic_error_type_has_a_chinese_reason(kind: str) -> None:
 
 
 def test_an_unknown_error_type_still_gets_chinese() -> None:
-    assert reason({"type": "made_up", "msg": "Something odd", "input": 3}) == "取值无效:3"
+    assert reason({"type": "made_up", "msg": "Something odd", "input": 3}) == "取值无效：“3”"
     assert reason({"type": "made_up", "msg": "自定义的中文说明", "input": 3}) == "自定义的中文说明"
     assert reason({"type": "value_error", "msg": "Value error, bad", "ctx": {"error": ValueError("bad")}}) == "内容不合法"
 
 
 def test_reasons_name_limits_and_values() -> None:
     assert refused(DepartmentCreate, {"code": "A", "name": "科", "kind": "general", "rollout_batch": 13}) == [
-        "字段「推广批次」：应不大于 12,实际为 13"]
+        "字段「推广批次」：应不大于 12，实际为“13”"]
     lines = refused(StaffCreate, {"employee_no": "N 1", "name": "张", "department_id": "一", "post_category": "x",
                                   "level": "junior", "phone": "123", "hired_on": "2020-02-30"})
     assert lines == [
-        "字段「姓名」：太短,至少需要 2 个字",
-        "字段「部门」：应为整数,实际为 '一'",
-        "字段「岗位类别」：取值 'x' 无效,可选:management(管理岗)、technical(专业技术岗)、service(工勤技能岗)",
-        "字段「入职日期」：不是有效日期(应为 YYYY-MM-DD),实际为 '2020-02-30'",
-        "字段「手机号」：不是有效的 11 位手机号码:'123'",
-        "字段「工号」：格式不符:'N 1'(只允许字母、数字和连字符)",
+        "字段「姓名」：太短，至少需要 2 个字",
+        "字段「部门」：应为整数，实际为“一”",
+        "字段「岗位类别」：取值“x”无效，可选：management（管理岗）、technical（专业技术岗）、service（工勤技能岗）",
+        "字段「入职日期」：不是有效日期（应为 YYYY-MM-DD），实际为“2020-02-30”",
+        "字段「手机号」：不是有效的 11 位手机号码：“123”",
+        "字段「工号」：格式不符：“N 1”（只允许字母、数字和连字符）",
     ]
 
 
@@ -79,7 +79,7 @@ def test_secrets_are_not_repeated_back() -> None:
     class Login(BaseModel):
         password: str = Field(pattern="^x$")
 
-    assert refused(Login, {"password": "hunter2"}) == ["字段「密码」：格式不符:(已隐藏)"]
+    assert refused(Login, {"password": "hunter2"}) == ["字段「密码」：格式不符：（已隐藏）"]
 
 
 # --- names and places ----------------------------------------------------------------------------------
@@ -105,12 +105,12 @@ def test_places_inside_a_body_are_spelt_out() -> None:
     assert refused(DraftUpdate, {"edits": [{"path": "x", "value": 1}, {"value": 1}]}) == [
         "「逐项修改」第 2 项的「修改项路径」：缺少必填项"]
     assert refused(ReviewIn, {"record_ids": ["一"], "action": "confirm"}) == [
-        "「所选记录」第 1 项：应为整数,实际为 '一'"]
+        "「所选记录」第 1 项：应为整数，实际为“一”"]
 
 
 def test_parameters_and_the_body_as_a_whole() -> None:
     assert describe([{"type": "greater_than_equal", "loc": ("query", "page"), "msg": "x", "input": "0",
-                      "ctx": {"ge": 1}}]) == ["参数「页码」：应不小于 1,实际为 '0'"]
+                      "ctx": {"ge": 1}}]) == ["参数「页码」：应不小于 1，实际为“0”"]
     assert describe([{"type": "json_invalid", "loc": ("body", 12), "msg": "JSON decode error",
                       "ctx": {"error": "Expecting value"}}]) == ["请求内容：不是有效的 JSON"]
     assert describe([{"type": "missing", "loc": ("body",), "msg": "Field required"}]) == ["请求内容：缺少必填项"]

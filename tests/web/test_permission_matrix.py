@@ -442,6 +442,8 @@ PAGES: list[Row] = [
     Row("POST", "/records/month/close", CLOSE_MONTH + " login", ok=303, body=month_close_form, writes="changes"),
     Row("GET", "/records/scores", ALL + " login"),
     Row("GET", "/records/reminders", ALL + " login"),
+    Row("GET", "/todo", ALL + " login"),
+    Row("GET", "/todo/badge", ALL + " login"),
     Row("GET", "/records/signals", SIGNALS + " login"),
     Row("GET", "/records/import", HR + " login"),
     Row("POST", "/records/import", HR + " login", body=records_file, writes="adds"),
@@ -458,6 +460,7 @@ PAGES: list[Row] = [
 
 API: list[Row] = [
     Row("GET", "/api/v1/me", ALL + " 401"),
+    Row("GET", "/api/v1/todo", ALL + " 401"),
     Row("GET", "/api/v1/departments", ALL + " 401"),
     Row("POST", "/api/v1/departments", HR + " 401", ok=201, body=department_json, writes="adds"),
     Row("PUT", "/api/v1/departments/{zw1}", HR + " 401", body=department_update_json, writes="changes"),
@@ -634,7 +637,7 @@ class World:
             hr = self.client("hr")
             made = hr.form("/scheme/drafts", {"year": str(self.ids["year"]), "note": "矩阵：本年度草稿"})
             assert made.status_code == 303, made.text
-            found = re.fullmatch(r"/scheme/versions/(\d+)/edit", made.headers["location"])
+            found = re.fullmatch(r"/scheme/versions/(\d+)/edit(?:\?done=draft_created)?", made.headers["location"])
             assert found, made.headers["location"]
             return int(found.group(1))
         raise KeyError(name)
@@ -746,6 +749,8 @@ def shared_worlds(templates: dict, pg_server: Any, tmp_path_factory: pytest.Temp
 
 
 _uniq = itertools.count()
+# Page actions whose result is itself the message: signing in and out land on the page one asked for.
+QUIET_POSTS = ("/login", "/logout")
 
 
 def _send(world: World, case: Case) -> Any:
@@ -792,6 +797,10 @@ def test_permission_matrix(case: Case, backend: str, shared_worlds: Callable[[st
                 assert location == row.to, what
             else:
                 assert not location.startswith(("/login", "/account/password")), what
+        if row.method == "POST" and not row.path.startswith("/api/") and row.path not in QUIET_POSTS:
+            # Every action that worked says so on the page it leads to.
+            landing = response if status == 200 else world.client(case.role).get(location)
+            assert '<div class="flash ok" role="status">' in landing.text, f"{what} → no success message"
     elif case.outcome == "login":
         assert status == 303, what
         assert location.startswith("/login?next="), what

@@ -9,19 +9,20 @@ from kaohe.audit import service
 from kaohe.audit.schemas import AuditRead
 from kaohe.auth.permissions import Perm
 from kaohe.web.deps import SessionDep, requires
+from kaohe.web.inputs import Page, PerPage, Text
 
 router = APIRouter(tags=["审计"])
 
 
 @router.get("/audit", response_model=list[AuditRead], summary="审计日志（只读）")
 def audit_log(db: SessionDep, principal: requires(Perm.audit_read),
-              action: Annotated[str, Query(max_length=64)] = "",
-              entity_type: Annotated[str, Query(max_length=64)] = "",
-              entity_id: Annotated[str, Query(max_length=64)] = "",
-              actor: Annotated[str, Query(max_length=64)] = "",
+              action: Annotated[Text(60), Query()] = "",
+              entity_type: Annotated[Text(40), Query()] = "",
+              entity_id: Annotated[Text(64), Query()] = "",
+              actor: Annotated[Text(80), Query()] = "",
               since: date | None = None, until: date | None = None,
-              page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-              per_page: Annotated[int, Query(ge=1, le=500)] = 50) -> list[Any]:
+              page: Annotated[Page, Query()] = 1,
+              per_page: Annotated[PerPage, Query()] = 50) -> list[Any]:
     rows, _total = service.search(db, service.AuditQuery(
         action=action, entity_type=entity_type, entity_id=entity_id, actor=actor, since=since, until=until,
         page=page, per_page=per_page))

@@ -1,9 +1,10 @@
 """Account administration: list, create, roles, activate, reset password (administrators only)."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -15,7 +16,8 @@ from kaohe.errors import KaoheError
 from kaohe.messages import t
 from kaohe.org.models import Staff
 from kaohe.web.deps import SessionDep, requires
-from kaohe.web.forms import attempt
+from kaohe.web.forms import attempt, done
+from kaohe.web.inputs import Id, Page, Text
 from kaohe.web.templating import render
 
 router = APIRouter(prefix="/admin")
@@ -41,16 +43,16 @@ def _refused(request: Request, db: SessionDep, exc: KaoheError) -> Response:
 
 
 @router.get("/users")
-def users(request: Request, db: SessionDep, principal: Admin, q: str = "",
-          page: Annotated[int, Query(ge=1)] = 1) -> Response:
+def users(request: Request, db: SessionDep, principal: Admin, q: Text(50) = "",
+          page: Annotated[Page, Query()] = 1) -> Response:
     return render(request, "auth/users.html", _users_context(db, q[:40], page))
 
 
 @router.post("/users")
 async def user_create(request: Request, db: SessionDep, principal: Admin,
-                      username: Annotated[str, Form(max_length=64)],
-                      password: Annotated[str, Form(max_length=256)],
-                      employee_no: Annotated[str, Form(max_length=32)] = "") -> Response:
+                      username: Annotated[Text(64), Form()],
+                      password: Annotated[Text(256), Form()],
+                      employee_no: Annotated[Text(32), Form()] = "") -> Response:
     form = await request.form()
     roles = [Role(r) for r in form.getlist("roles") if r in Role.__members__]
     try:
@@ -64,11 +66,11 @@ async def user_create(request: Request, db: SessionDep, principal: Admin,
                                 roles=roles or [Role.staff], staff_id=staff_id)
     except KaoheError as exc:
         return _refused(request, db, exc)
-    return RedirectResponse(f"/admin/users?q={username}", status_code=303)
+    return done(f"/admin/users?q={quote(username)}", "user_created")
 
 
 @router.post("/users/{user_id}/roles")
-async def user_roles(request: Request, user_id: int, db: SessionDep, principal: Admin) -> Response:
+async def user_roles(request: Request, user_id: Id, db: SessionDep, principal: Admin) -> Response:
     form = await request.form()
     roles = [Role(r) for r in form.getlist("roles") if r in Role.__members__]
     try:
@@ -76,22 +78,23 @@ async def user_roles(request: Request, user_id: int, db: SessionDep, principal: 
             service.set_roles(db, actor=principal, user_id=user_id, roles=roles)
     except KaoheError as exc:
         return _refused(request, db, exc)
-    return RedirectResponse("/admin/users", status_code=303)
+    return done("/admin/users", "roles_saved")
 
 
 @router.post("/users/{user_id}/active")
-async def user_active(request: Request, user_id: int, db: SessionDep, principal: Admin) -> Response:
+async def user_active(request: Request, user_id: Id, db: SessionDep, principal: Admin) -> Response:
     form = await request.form()
     try:
         with attempt(db):
-            service.set_active(db, actor=principal, user_id=user_id, active=form.get("active") == "1")
+            active = form.get("active") == "1"
+            service.set_active(db, actor=principal, user_id=user_id, active=active)
     except KaoheError as exc:
         return _refused(request, db, exc)
-    return RedirectResponse("/admin/users", status_code=303)
+    return done("/admin/users", "user_activated" if active else "user_deactivated")
 
 
 @router.post("/users/{user_id}/reset-password")
-def user_reset(request: Request, user_id: int, db: SessionDep, principal: Admin) -> Response:
+def user_reset(request: Request, user_id: Id, db: SessionDep, principal: Admin) -> Response:
     temporary = service.reset_password(db, actor=principal, user_id=user_id)
     user = db.get(User, user_id)
     assert user is not None

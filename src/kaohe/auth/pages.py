@@ -20,9 +20,12 @@ from kaohe.web.deps import (
     SettingsDep,
     client_ip,
 )
+from kaohe.web.forms import done
+from kaohe.web.inputs import Id, Text
 from kaohe.web.templating import render
 
 router = APIRouter()
+NEXT_MAX = 2000  # the page to go to after signing in, a path of this site
 
 
 def _safe_next(target: str) -> str:
@@ -34,7 +37,7 @@ def _safe_next(target: str) -> str:
 
 
 @router.get("/login")
-def login_form(request: Request, principal: OptionalPrincipal, next: str = "/") -> Response:
+def login_form(request: Request, principal: OptionalPrincipal, next: Text(NEXT_MAX) = "/") -> Response:
     if principal is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render(request, "auth/login.html", {"next": _safe_next(next)})
@@ -45,9 +48,9 @@ def login(
     request: Request,
     db: SessionDep,
     settings: SettingsDep,
-    username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=256)],
-    next: Annotated[str, Form()] = "/",
+    username: Annotated[Text(64), Form()],
+    password: Annotated[Text(256), Form()],
+    next: Annotated[Text(NEXT_MAX), Form()] = "/",
 ) -> Response:
     try:
         # The attempt is counted in a transaction of its own before the password is checked.
@@ -84,9 +87,9 @@ def change_password(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
-    current: Annotated[str, Form(max_length=256)],
-    new: Annotated[str, Form(max_length=256)],
-    confirm: Annotated[str, Form(max_length=256)],
+    current: Annotated[Text(256), Form()],
+    new: Annotated[Text(256), Form()],
+    confirm: Annotated[Text(256), Form()],
 ) -> Response:
     try:
         if new != confirm:
@@ -106,7 +109,7 @@ def tokens(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Res
 
 @router.post("/account/tokens")
 def create_token(
-    request: Request, db: SessionDep, principal: CurrentPrincipal, name: Annotated[str, Form(max_length=60)]
+    request: Request, db: SessionDep, principal: CurrentPrincipal, name: Annotated[Text(60), Form()]
 ) -> Response:
     try:
         secret, _row = service.create_token(db, actor=principal, name=name)
@@ -118,6 +121,6 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+def revoke_token(token_id: Id, db: SessionDep, principal: CurrentPrincipal) -> Response:
     service.revoke_token(db, actor=principal, token_id=token_id)
-    return RedirectResponse("/account/tokens", status_code=303)
+    return done("/account/tokens", "token_revoked")

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from kaohe.auth.roles import Role
+from kaohe.web.inputs import Id, Text
 
 
 class Me(BaseModel):
@@ -26,11 +27,11 @@ class UserRead(BaseModel):
 
 
 class UserCreate(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    username: Text(64, min_length=1)
+    password: Text(256, min_length=1)
     roles: list[Role] = Field(default=[Role.staff], max_length=len(Role))
-    staff_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    display_name: str = Field(default="", max_length=100)
+    staff_id: Id | None = None
+    display_name: Text(60) = ""
 
 
 class RolesUpdate(BaseModel):
@@ -38,7 +39,7 @@ class RolesUpdate(BaseModel):
 
 
 class TokenCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=60)
+    name: Text(60, min_length=1)
 
 
 class TokenRead(BaseModel):

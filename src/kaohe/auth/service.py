@@ -17,6 +17,7 @@ from kaohe.db import utcnow
 from kaohe.errors import Conflict, Forbidden, Invalid, NotFound
 from kaohe.messages import t
 from kaohe.org.enums import label
+from kaohe.org.models import Staff
 
 TOKEN_PREFIX = "kh_"
 
@@ -163,6 +164,8 @@ def create_user(
         raise Conflict(t("auth.username_taken", username=username))
     if staff_id is not None and db.scalar(select(User.id).where(User.staff_id == staff_id)) is not None:
         raise Conflict(t("auth.staff_has_account"))
+    if staff_id is not None and db.get(Staff, staff_id) is None:  # else the foreign key refuses it: a 500
+        raise NotFound(t("org.staff_not_found"))
     if check_policy:
         passwords.check_policy(password, username=username)
     user = User(

@@ -11,6 +11,7 @@ from kaohe.auth.models import User
 from kaohe.auth.permissions import Perm
 from kaohe.auth.schemas import Me, RolesUpdate, TokenCreate, TokenCreated, TokenRead, UserCreate, UserRead
 from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
+from kaohe.web.inputs import Id
 
 router = APIRouter(tags=["账号"])
 
@@ -39,12 +40,12 @@ def create_user(body: UserCreate, db: SessionDep, principal: requires(Perm.user_
 
 
 @router.put("/users/{user_id}/roles", response_model=UserRead, summary="设置账号角色")
-def set_roles(user_id: int, body: RolesUpdate, db: SessionDep, principal: requires(Perm.user_admin)) -> UserRead:
+def set_roles(user_id: Id, body: RolesUpdate, db: SessionDep, principal: requires(Perm.user_admin)) -> UserRead:
     return _user_read(service.set_roles(db, actor=principal, user_id=user_id, roles=body.roles))
 
 
 @router.post("/users/{user_id}/reset-password", summary="重置密码（返回一次性临时密码）")
-def reset_password(user_id: int, db: SessionDep, principal: requires(Perm.user_admin)) -> dict[str, str]:
+def reset_password(user_id: Id, db: SessionDep, principal: requires(Perm.user_admin)) -> dict[str, str]:
     return {"temporary_password": service.reset_password(db, actor=principal, user_id=user_id)}
 
 
@@ -60,6 +61,6 @@ def create_token(body: TokenCreate, db: SessionDep, principal: CurrentPrincipal)
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="吊销 API 令牌")
-def revoke_token(token_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+def revoke_token(token_id: Id, db: SessionDep, principal: CurrentPrincipal) -> Response:
     service.revoke_token(db, actor=principal, token_id=token_id)
     return Response(status_code=204)

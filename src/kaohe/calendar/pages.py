@@ -5,7 +5,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from kaohe.auth.permissions import Perm
 from kaohe.calendar import service
@@ -13,8 +13,10 @@ from kaohe.calendar.workdays import DayKind
 from kaohe.db import utcnow
 from kaohe.errors import Invalid, KaoheError
 from kaohe.messages import t
-from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
-from kaohe.web.forms import attempt
+from kaohe.sheets import UploadBudget, parse_off_loop
+from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
+from kaohe.web.forms import attempt, done
+from kaohe.web.inputs import Int, Text
 from kaohe.web.templating import render
 
 router = APIRouter(prefix="/calendar")
@@ -34,20 +36,22 @@ def _context(db: SessionDep, principal: CurrentPrincipal, year: int, **extra: ob
 
 
 @router.get("")
-def calendar_page(request: Request, db: SessionDep, principal: CurrentPrincipal, year: int = 0) -> Response:
+def calendar_page(request: Request, db: SessionDep, principal: CurrentPrincipal, year: Int(0, 9999) = 0) -> Response:
     year = year if 2000 <= year <= 2100 else utcnow().year
     return render(request, "calendar/year.html", _context(db, principal, year))
 
 
 @router.post("/import")
-async def calendar_import(request: Request, db: SessionDep, principal: CalendarAdmin,
-                          year: Annotated[int, Form()], file: Annotated[UploadFile | None, File()] = None) -> Response:
+async def calendar_import(request: Request, db: SessionDep, settings: SettingsDep, principal: CalendarAdmin,
+                          year: Annotated[Int(1900, 2200), Form()], file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
         with attempt(db):
             if file is None or not file.filename:
                 raise Invalid(t("common.file_missing"))
             data = await file.read(1024 * 1024 + 1)
-            official, closures = service.import_year(db, actor=principal, data=data, filename=file.filename, year=year)
+            # In a parser thread, so reading the file never holds the event loop (kaohe.sheets.offload).
+            official, closures = await parse_off_loop(UploadBudget.of(settings), service.import_year, db,
+                                                      actor=principal, data=data, filename=file.filename, year=year)
     except KaoheError as exc:
         return render(request, "calendar/year.html", _context(db, principal, year, error=exc.message,
                                                               details=exc.details), status_code=exc.status_code)
@@ -64,8 +68,8 @@ def calendar_seed(request: Request, db: SessionDep, principal: CalendarAdmin) ->
 
 @router.post("/days")
 def calendar_set_day(request: Request, db: SessionDep, principal: CalendarAdmin,
-                     day: Annotated[str, Form()], kind: Annotated[str, Form()],
-                     name: Annotated[str, Form(max_length=60)] = "") -> Response:
+                     day: Annotated[Text(10), Form()], kind: Annotated[Text(20), Form()],
+                     name: Annotated[Text(60), Form()] = "") -> Response:
     try:
         try:
             when = date.fromisoformat(day)
@@ -80,4 +84,4 @@ def calendar_set_day(request: Request, db: SessionDep, principal: CalendarAdmin,
         message = exc.message if isinstance(exc, KaoheError) else t("common.invalid_input")
         return render(request, "calendar/year.html", _context(db, principal, year, error=message),
                       status_code=422)
-    return RedirectResponse(f"/calendar?year={when.year}", status_code=303)
+    return done(f"/calendar?year={when.year}", "day_saved")

@@ -10,7 +10,9 @@ from kaohe.calendar import service
 from kaohe.calendar.schemas import CalendarImportResult, DeadlineAnswer, WorkdayAnswer
 from kaohe.errors import Invalid
 from kaohe.messages import t
-from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
+from kaohe.sheets import UploadBudget, parse_off_loop
+from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
+from kaohe.web.inputs import Int
 
 router = APIRouter(tags=["工作日历"])
 CALENDAR_FILE_MAX = 1024 * 1024
@@ -23,8 +25,8 @@ def is_workday(day: date, db: SessionDep, principal: CurrentPrincipal) -> Workda
 
 @router.get("/calendar/deadline", response_model=DeadlineAnswer, summary="计算期限（小时或工作日）")
 def deadline(start: datetime, db: SessionDep, principal: CurrentPrincipal,
-             hours: Annotated[int | None, Query(ge=0, le=24 * 366)] = None,
-             working_days: Annotated[int | None, Query(ge=0, le=366)] = None) -> DeadlineAnswer:
+             hours: Annotated[Int(0, 24 * 366) | None, Query()] = None,
+             working_days: Annotated[Int(0, 366) | None, Query()] = None) -> DeadlineAnswer:
     if (hours is None) == (working_days is None):
         raise Invalid(t("common.invalid_input"))
     end = service.load_calendar(db).deadline(start, hours=hours, working_days=working_days)
@@ -32,10 +34,11 @@ def deadline(start: datetime, db: SessionDep, principal: CurrentPrincipal,
 
 
 @router.post("/calendar/import", response_model=CalendarImportResult, summary="导入某年日历安排")
-async def import_calendar(year: Annotated[int, Query(ge=1900, le=2200)], db: SessionDep,
-                          principal: requires(Perm.calendar_write),
+async def import_calendar(year: Annotated[Int(1900, 2200), Query()], db: SessionDep,
+                          settings: SettingsDep, principal: requires(Perm.calendar_write),
                           file: Annotated[UploadFile, File()]) -> CalendarImportResult:
     data = await file.read(CALENDAR_FILE_MAX + 1)
-    official, closures = service.import_year(db, actor=principal, data=data, filename=file.filename or "",
-                                             year=year)
+    # In a parser thread, so reading the file never holds the event loop (kaohe.sheets.offload).
+    official, closures = await parse_off_loop(UploadBudget.of(settings), service.import_year, db, actor=principal,
+                                              data=data, filename=file.filename or "", year=year)
     return CalendarImportResult(official=official, closures=closures)

@@ -8,6 +8,7 @@ from kaohe.clock import today
 from kaohe.config import get_settings
 from kaohe.demo.data import build_demo_unit, build_synthetic_unit
 from kaohe.demo.load_records import load_demo_records
+from kaohe.demo.load_schemes import load_demo_schemes
 from kaohe.demo.load_unit import load_demo_unit
 from kaohe.messages import t
 from kaohe.org.enums import label
@@ -23,6 +24,8 @@ def demo(
     with unit_of_work() as db:
         sign_ins = load_demo_unit(db, unit, password=settings.demo_password)
         if not staff:
+            hr = next(s.username for s in sign_ins if Role.hr in s.roles)
+            load_demo_schemes(db, hr_username=hr, today=today())
             counts = load_demo_records(db, unit, today=today(), seed=seed)
     typer.echo(t("cli.demo_unit", name=unit.name, departments=len(unit.departments), staff=len(unit.staff)))
     if counts:

@@ -1,6 +1,8 @@
 """Writing the demo quarter of records through the real use cases, so every record has its versions,
 history, audit rows and ledger entries exactly as if people had entered and reviewed them."""
 
+import struct
+import zlib
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
@@ -12,7 +14,7 @@ from kaohe.auth.models import User
 from kaohe.auth.permissions import Principal
 from kaohe.clock import zone
 from kaohe.demo.data import DemoUnit
-from kaohe.demo.records import build_demo_records
+from kaohe.demo.records import DEMO_WEEKS, build_demo_records
 from kaohe.errors import KaoheError
 from kaohe.org.models import Department, Staff
 from kaohe.records import month as month_service
@@ -51,6 +53,10 @@ def load_demo_records(db: Session, unit: DemoUnit, *, today: date, seed: int = 2
                                             ended_at=record.ended_at, stage_result=record.stage_result,
                                             difficulties=record.difficulties,
                                             task_item_id=task_ids.get(record.task_code or "")))
+        if record.evidence:
+            service.add_evidence(db, actor=principal(record.employee_no), record_id=created.record.id,
+                                 filename=record.evidence, data=evidence_file(record.evidence, record.title),
+                                 now=record.entered_at + timedelta(minutes=2))
         if record.review and record.reviewed_at:
             leader = staff[record.employee_no].supervisor
             assert leader is not None
@@ -63,16 +69,23 @@ def load_demo_records(db: Session, unit: DemoUnit, *, today: date, seed: int = 2
     for (at, leader_no, action, comment, mark), ids in sorted(batches.items(), key=lambda item: item[0][0]):
         service.review(db, actor=principal(leader_no), now=at,
                        review_in=ReviewIn(record_ids=ids, action=action, comment=comment, quality_mark=mark))
-    closes = _close_past_months(db, unit, staff, principal, today)
+    last_review: dict[str, datetime] = {}
+    for record in demo.records:
+        if record.reviewed_at:
+            key = record.ended_at.astimezone(zone()).strftime("%Y-%m")
+            last_review[key] = max(last_review.get(key, record.reviewed_at), record.reviewed_at)
+    closes = _close_past_months(db, unit, staff, principal, today, last_review)
     return {"tasks": len(demo.tasks), "records": len(demo.records), "reviews": len(reviews), "closes": closes}
 
 
-def _close_past_months(db: Session, unit: DemoUnit, staff: dict[str, Staff], principal, today: date) -> int:  # type: ignore[no-untyped-def]
-    """Heads close each finished month with nothing left to review."""
+def _close_past_months(db: Session, unit: DemoUnit, staff: dict[str, Staff], principal, today: date,  # type: ignore[no-untyped-def]
+                       reviewed: dict[str, datetime]) -> int:
+    """Heads close each finished month of the story once its last record is reviewed (within the next
+    month's first week); a month with records still waiting stays open, and is the head's 待办."""
     closes = 0
-    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    months = [(first - timedelta(days=31 * back)).strftime("%Y-%m") for back in (2, 1, 0)]
+    months = _months_before(today, weeks=DEMO_WEEKS)
     departments = {d.code: d for d in db.scalars(select(Department))}
+    moment = datetime.combine(today, datetime.min.time(), tzinfo=zone())
     for demo_department in unit.departments:
         if not demo_department.head_no:
             continue
@@ -82,19 +95,62 @@ def _close_past_months(db: Session, unit: DemoUnit, staff: dict[str, Staff], pri
             continue
         for month in months:
             _start, end = service.month_bounds(month)
-            when = end + timedelta(days=2, hours=1)
-            if when.date() >= today:
+            when = max(end + timedelta(hours=10), reviewed.get(month, end) + timedelta(hours=1))
+            if when >= moment:
                 continue
             try:
                 with db.begin_nested():
                     state = month_service.department_month(db, actor=head, department_id=department.id, month=month,
                                                            now=when)
-                    summary = (f"{department.name}{month}共记录 {state.figures['records']} 条，"
-                               f"已确认 {state.figures['confirmed_share']}%，补录 {state.figures['late_share']}%。"
-                               "重点工作总体按计划推进，下月继续压缩办理时限。")
                     month_service.close_month(db, actor=head, department_id=department.id, month=month,
-                                              summary=summary, now=when.astimezone(zone()))
+                                              summary=month_summary(department.name, month, state.figures),
+                                              now=when.astimezone(zone()))
                     closes += 1
             except KaoheError:
-                pass  # a month with records still waiting stays open, as it would in reality
+                pass  # records still waiting for their leader: the month stays open
     return closes
+
+
+def _months_before(today: date, *, weeks: int) -> list[str]:
+    """Every month the story touches that has ended before `today`, oldest first."""
+    month = (today - timedelta(weeks=weeks)).replace(day=1)
+    out = []
+    while month < today.replace(day=1):
+        out.append(month.strftime("%Y-%m"))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def month_summary(name: str, month: str, figures: dict) -> str:  # type: ignore[type-arg]
+    """A head's summary that says what the month's figures say, and nothing they do not."""
+    if not figures["records"]:
+        return f"{name}{month}没有日常工作记录。已提醒科室人员按时记录，下月起每周检查一次。"
+    text = (f"{name}{month}共 {figures['people']} 人记录 {figures['records']} 条，人均 "
+            f"{figures['records_per_person']} 条，已确认 {figures['confirmed_share']}%，补录占 {figures['late_share']}%。")
+    if figures["tasks"]:
+        behind = figures["tasks"] - figures["tasks_on_track"]
+        text += (f"重点任务 {figures['tasks']} 项中 {figures['tasks_on_track']} 项按计划推进"
+                 + (f"，{behind} 项进度滞后，已明确追赶时限。" if behind else "，全部按计划推进。"))
+    if figures["returned"]:
+        text += f"退回 {figures['returned']} 条记录待本人补充，已督促修改。"
+    return text
+
+
+def evidence_file(name: str, title: str) -> bytes:
+    """A small real file of the type its name says: a one-page PDF or a tiny PNG."""
+    if name.endswith(".pdf"):
+        return (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+                + f"% {title}\n".encode())
+    return _png(48, 32, (29, 95, 168))
+
+
+def _png(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
+    """A plain-colour PNG (the demo's stand-in for a photo of the counter)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + bytes(colour) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))

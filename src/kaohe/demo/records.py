@@ -44,6 +44,7 @@ DETAILS = [
     "完成季度台账归档", "参加市里业务培训并做笔记分享", "梳理出流程堵点 3 个并提出改进建议",
 ]
 SHORT_TEXT = "开会。"
+EVIDENCE_NAMES = ["窗口现场照片.png", "办件清单.pdf", "会议签到表.pdf", "系统截图.png"]
 RETURN_REASONS = ["请补充办件数量和办结时限", "阶段成果写得过于笼统，请具体说明", "与上周记录内容重复，请核实"]
 
 
@@ -72,6 +73,7 @@ class DemoRecord:
     reviewed_at: datetime | None
     comment: str
     mark: int | None
+    evidence: str | None = None  # the file name of an attachment, for some records
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,10 @@ class DemoRecords:
     records: list[DemoRecord]
 
 
-def build_demo_records(unit: DemoUnit, *, today: date, seed: int = 2026, weeks: int = 13) -> DemoRecords:
+DEMO_WEEKS = 13  # a quarter of records
+
+
+def build_demo_records(unit: DemoUnit, *, today: date, seed: int = 2026, weeks: int = DEMO_WEEKS) -> DemoRecords:
     """Tasks and records of the `weeks` before `today`, sorted by entry time."""
     rng = random.Random(seed)
     kinds = {d.code: d.kind for d in unit.departments}
@@ -104,16 +109,32 @@ def build_demo_records(unit: DemoUnit, *, today: date, seed: int = 2026, weeks: 
             if day.weekday() >= 5 or day >= today:
                 continue
             title, result, hard = rng.choice(catalogue)
-            begin = datetime.combine(day, time(rng.choice([9, 10, 14, 15])), tzinfo=zone())
-            end = begin + timedelta(hours=rng.choice([1, 2, 3]))
+            begin = _working_time(rng, day)
+            end = min(begin + timedelta(minutes=rng.choice([45, 60, 90, 120, 150, 180])), begin.replace(hour=17, minute=30))
             late = rng.random() < 0.08
-            entered = end + (timedelta(hours=rng.randint(30, 90)) if late else timedelta(minutes=rng.randint(10, 300)))
+            entered = (_working_time(rng, (end + timedelta(hours=rng.randint(30, 90))).date(), after=end) if late
+                       else min(end + timedelta(minutes=rng.randint(5, 90)), _evening(end)))
             records.append(_record(rng, person.employee_no, title, result, hard, begin, end, entered,
                                    rng.choice(codes), today, person.employee_no in leaders))
     _add_copy_paste_pair(rng, unit, records, kinds, today)
     _add_burst_and_short(rng, people, records, today)
     records.sort(key=lambda r: r.entered_at)
     return DemoRecords(tasks=tasks, records=[r for r in records if r.entered_at.date() < today])
+
+
+def _working_time(rng: random.Random, day: date, *, after: datetime | None = None) -> datetime:
+    """A moment of a working day, 08:30–11:30 or 14:00–17:00, to the minute (never before `after`)."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    morning = rng.random() < 0.55
+    minutes = rng.randint(8 * 60 + 30, 11 * 60 + 30) if morning else rng.randint(14 * 60, 17 * 60)
+    moment = datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=zone())
+    return max(moment, after + timedelta(minutes=rng.randint(5, 60))) if after else moment
+
+
+def _evening(end: datetime) -> datetime:
+    """Entries made the same day go in by 18:30: nobody is shown recording at midnight."""
+    return max(end + timedelta(minutes=5), end.replace(hour=18, minute=30))
 
 
 def _record(rng: random.Random, no: str, title: str, result: str, hard: str, begin: datetime, end: datetime,
@@ -130,11 +151,13 @@ def _record(rng: random.Random, no: str, title: str, result: str, hard: str, beg
         comment = rng.choice(RETURN_REASONS)
     elif review == "confirm":
         mark = rng.choice([3, 4, 4, 5])
-    reviewed = entered + timedelta(days=rng.randint(1, 5), hours=2) if review else None
+    # Leaders review within three days, in working hours, so a month is closed in the next month's first week.
+    reviewed = _working_time(rng, (entered + timedelta(days=rng.randint(1, 3))).date()) if review else None
     if reviewed and reviewed.date() >= today:
         review, reviewed, comment, mark = None, None, "", None
+    evidence = rng.choice(EVIDENCE_NAMES) if rng.random() < 0.1 else None
     return DemoRecord(no, title, begin, end, entered, text, hard if rng.random() < 0.6 else "", task, review,
-                      reviewed, comment, mark)
+                      reviewed, comment, mark, evidence)
 
 
 def _add_copy_paste_pair(rng: random.Random, unit: DemoUnit, records: list[DemoRecord],
@@ -159,8 +182,9 @@ def _add_burst_and_short(rng: random.Random, people: list, records: list[DemoRec
     person = people[len(people) // 2]
     month_end = datetime.combine(today.replace(day=1), time(0), tzinfo=zone())
     for index in range(6):
-        end = month_end - timedelta(days=20 - 3 * index, hours=15)
-        entered = month_end - timedelta(hours=30 - 4 * index)
+        end = month_end - timedelta(days=20 - 3 * index, hours=13)
+        # All six typed in on the month's last afternoon, twenty minutes apart.
+        entered = month_end - timedelta(hours=9) + timedelta(minutes=20 * index)
         records.append(DemoRecord(person.employee_no, f"日常事务处理（补记{index + 1}）", end - timedelta(hours=2), end,
                                   entered, f"处理科室日常事务第 {index + 1} 批，整理归档材料 {10 + index} 份", "", None,
                                   "confirm", entered + timedelta(days=2), "", 3))

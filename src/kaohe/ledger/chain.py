@@ -41,6 +41,7 @@ REASONS = (CHANGED, REMOVED, REORDERED, INSERTED, UNSIGNED, FORGED)
 # Domain labels: an entry's signature can never pass for the head's, nor the other way round.
 _ENTRY_LABEL = b"kaohe.ledger.v1.entry;"
 _HEAD_LABEL = b"kaohe.ledger.v1.head;"
+_PENDING_LABEL = b"kaohe.ledger.v1.pending;"
 
 # The first number before a 64-hex hash: the anchor's seq, whatever the wording around it.
 _ANCHOR = re.compile(r"(\d+)\D*?\b([0-9a-f]{64})\b")
@@ -107,6 +108,13 @@ def canonical(payload: Mapping[str, Any]) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
+def digest(value: Any) -> str:
+    """SHA-256 (hex) of any JSON value as the database gives it back (floats allowed, keys sorted): how
+    the ledger covers free text and JSON columns it does not copy, e.g. an audit row's summary."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 # --- entries ------------------------------------------------------------------------------------------
 
 def entry_hash(seq: int, at: datetime, kind: str, payload_bytes: bytes, prev_hash: str) -> str:
@@ -153,6 +161,15 @@ class Signer:
     def head(self, seq: int, head_hash: str) -> str:
         """The signature of the head row `(seq, hash)`."""
         return self._mac(_HEAD_LABEL + b"%d;%s" % (seq, head_hash.encode("ascii")))
+
+    def pending(self, ident: int, at: datetime, kind: str, payload_bytes: bytes) -> str:
+        """The signature of a pending entry (written, not yet chained): its number, time, kind and
+        payload, framed like `entry_hash` so no two different pending rows share a message."""
+        if at.tzinfo is None:
+            raise ValueError(f"naive datetime {at!r}: ledger times must carry a UTC offset")
+        kind_bytes = kind.encode("utf-8")
+        return self._mac(_PENDING_LABEL + b"%d;%d;%d:%s;%d:" % (
+            ident, (at - EPOCH) // MICROSECOND, len(kind_bytes), kind_bytes, len(payload_bytes)) + payload_bytes)
 
     def matches(self, signature: str | None, expected: str) -> bool:
         return signature is not None and hmac.compare_digest(signature, expected)
@@ -324,8 +341,16 @@ def anchor(head: Entry | None, at: datetime) -> str:
     """One line to publish outside the system (notice board, e-mail to the inspectors, a newspaper):
     whoever holds it can later prove the chain up to `head` was not rewritten. None: an empty chain."""
     if head is None:
-        return t("ledger.anchor", seq=FIRST_SEQ - 1, hash=GENESIS, at=_instant(at))
-    return t("ledger.anchor", seq=head.seq, hash=head.hash, at=_instant(at))
+        return t("ledger.anchor", seq=FIRST_SEQ - 1, hash=GENESIS, at=_shown(at))
+    return t("ledger.anchor", seq=head.seq, hash=head.hash, at=_shown(at))
+
+
+def _shown(at: datetime) -> str:
+    """When an anchor was taken, as the people it is published to read it: the unit's local time, to the
+    minute (only the seq and the hash are checked, so nothing finer is needed)."""
+    from kaohe.clock import local
+
+    return f"{local(at):%Y-%m-%d %H:%M}"
 
 
 def parse_anchor(text: str) -> tuple[int, str]:

@@ -1,4 +1,4 @@
-"""`kaohe ledger verify|anchor|sign-legacy`: the ledger from the command line (docs/ledger.md)."""
+"""`kaohe ledger verify|seal|anchor|sign-legacy`: the ledger from the command line (docs/ledger.md)."""
 
 import typer
 
@@ -40,9 +40,21 @@ def _seq(line: str) -> int:
     return parse_anchor(line)[0]
 
 
+@ledger_app.command("seal", help=t("ledger.cli_seal_help"))
+def ledger_seal() -> None:
+    with unit_of_work() as db:
+        sealed = service.seal(db, wait=True)
+        total = service.anchor_seq(db)
+    typer.echo(t("ledger.seal_done", count=sealed.count, total=total))
+    if sealed.refused:
+        typer.echo(t("ledger.seal_refused", count=len(sealed.refused)), err=True)
+        raise typer.Exit(1)
+
+
 @ledger_app.command("anchor", help=t("ledger.cli_anchor_help"))
 def ledger_anchor() -> None:
     with unit_of_work() as db:
+        service.seal(db, wait=True)  # the line names the newest entry, committed ones included
         typer.echo(service.anchor(db, now=now()))
 
 

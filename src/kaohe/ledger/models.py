@@ -1,4 +1,5 @@
-"""The ledger's two tables: the entries of the hash chain, and the head row appends lock."""
+"""The ledger's tables: the entries of the hash chain, the head row sealers lock, and the entries written
+but not yet chained (docs/ledger.md, "Writing at scale")."""
 
 from datetime import datetime
 
@@ -36,3 +37,19 @@ class LedgerHead(Base):
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
     hash: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class LedgerPending(Base):
+    """An entry written in its feature's transaction and not chained yet: the sealer gives it its seq,
+    links and entry signature in a batch, then deletes it. `signature` (HMAC of id, time, kind and
+    payload with the ledger key) stops a row edited, inserted or renumbered before sealing from being
+    chained; it is written in the same transaction as the row (the id is known after the INSERT)."""
+
+    __tablename__ = "ledger_pending"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    at: Mapped[datetime] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[str] = mapped_column(String(64), default="")

@@ -18,6 +18,7 @@ and `importing_service`):
 | review_action | record.version, record.import, record.confirm, record.return | its place in the record's history |
 | record_attachment | record.evidence | id |
 | month_close | month.close | (department, month) |
+| audit_entry | audit | id (rows below the first one the ledger records are legacy: `audit_replay`) |
 
 Entries of other kinds (other features' votes, grades, rulings, …) pass through untouched. Entries
 written before a payload carried a field (e.g. `late`, `by_name`) leave that field `UNKNOWN`, and
@@ -68,6 +69,13 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
+class Digest:
+    """What the ledger states of a value it covers by its SHA-256 only (an audit row's text)."""
+
+    hex: str
+
+
+@dataclass(frozen=True)
 class Foreign:
     """A ledger value that could not be resolved to an id (a legacy employee number or department code
     that no longer exists): never equal to any live value."""
@@ -78,6 +86,7 @@ class Foreign:
 # --- the covered tables -------------------------------------------------------------------------------
 
 INT, TEXT, TIME, BOOL, JSON, STATUS, ACTION = "int", "text", "time", "bool", "json", "status", "action"
+DIGEST = "digest"  # a JSON column the ledger covers by its SHA-256 only (`chain.digest`)
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,10 @@ class Table:
     @property
     def select(self) -> str:
         """The SQL that loads the table in bulk (identifiers are these constants, never input)."""
-        names = ", ".join(["id", *(name for name, _kind in self.columns)])
+        # A column covered by its digest is read as its JSON text on both backends (PostgreSQL would
+        # hand a JSON string back already parsed, indistinguishable from SQLite's text).
+        names = ", ".join(["id", *(f"CAST({name} AS TEXT) AS {name}" if kind == DIGEST else name
+                                   for name, kind in self.columns)])
         return f"SELECT {names} FROM {self.name} ORDER BY {self.order_by}"
 
 
@@ -111,7 +123,10 @@ ATTACHMENT = Table("record_attachment", (
 MONTH_CLOSE = Table("month_close", (
     ("department_id", INT), ("month", TEXT), ("summary", TEXT), ("figures", JSON), ("closed_by", INT),
     ("closed_at", TIME)))
-TABLES = (WORK_RECORD, RECORD_VERSION, REVIEW_ACTION, ATTACHMENT, MONTH_CLOSE)
+AUDIT = Table("audit_entry", (
+    ("at", TIME), ("actor_id", INT), ("actor_name", TEXT), ("action", TEXT), ("entity_type", TEXT),
+    ("entity_id", TEXT), ("ip", TEXT), ("summary", TEXT), ("before", DIGEST), ("after", DIGEST)))
+TABLES = (WORK_RECORD, RECORD_VERSION, REVIEW_ACTION, ATTACHMENT, MONTH_CLOSE, AUDIT)
 _ORDER = {table.name: index for index, table in enumerate(TABLES)}
 _KIND = {table.name: dict(table.columns) for table in TABLES}
 
@@ -161,9 +176,20 @@ def _json_value(raw: Any) -> Any:
     return Unreadable(raw)
 
 
+def _json_text_value(raw: Any) -> Any:
+    if raw is None:
+        return None
+    if isinstance(raw, str | bytes):
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError):
+            return Unreadable(raw)
+    return Unreadable(raw)
+
+
 _READ: dict[str, Callable[[Any], Any]] = {
     INT: _int_value, TEXT: _text_value, TIME: _time_value, BOOL: _bool_value, JSON: _json_value,
-    STATUS: _text_value, ACTION: _text_value,
+    STATUS: _text_value, ACTION: _text_value, DIGEST: _json_text_value,
 }
 
 
@@ -213,7 +239,7 @@ class Difference:
         if self.kind == DELETED:
             return t("ledger.diff.deleted", table=table, row=row, seq=self.seq)
         kind = _field_kind(self.table, self.field)
-        return t("ledger.diff.changed", table=table, row=row, field=_field_label(self.field),
+        return t("ledger.diff.changed", table=table, row=row, field=_field_label(self.field, self.table),
                  live=show(kind, self.live, tz), ledger=show(kind, self.ledger, tz))
 
 
@@ -228,6 +254,8 @@ def _row_name(diff: Difference) -> str:
         ref = t("ledger.row.action", record=diff.ref[0], position=diff.ref[1])
     elif diff.table == MONTH_CLOSE.name and len(diff.ref) == 2:
         ref = t("ledger.row.close", department=diff.ref[0], month=diff.ref[1])
+    elif diff.table == AUDIT.name and len(diff.ref) == 1:
+        ref = t("ledger.row.audit", action=diff.ref[0])
     return ident + ref if ref else ident + " "
 
 
@@ -240,9 +268,11 @@ def _field_kind(table: str, name: str | None) -> str:
     return _KIND.get(table, {}).get(name, TEXT)
 
 
-def _field_label(name: str | None) -> str:
+def _field_label(name: str | None, table: str = "") -> str:
     if name is None:
         return ""
+    if f"ledger.field.{table}.{name}" in CATALOGUE:  # a column whose name means something else here
+        return CATALOGUE[f"ledger.field.{table}.{name}"]
     if name.startswith("content."):
         key = name.removeprefix("content.")
         label = f"ledger.field.{key}"
@@ -263,6 +293,8 @@ def show(kind: str, value: Any, tz: tzinfo = UTC) -> str:
         return t("ledger.value.unreadable", raw=_cut(repr(value.raw)))
     if isinstance(value, Foreign):
         return value.text
+    if isinstance(value, Digest):
+        return t("ledger.value.digest", digest=value.hex[:16])
     if isinstance(value, bool):
         return t("ledger.value.yes" if value else "ledger.value.no")
     if isinstance(value, datetime):
@@ -397,10 +429,13 @@ class Replay:
         self.closes: dict[tuple[int, str], dict[str, Any]] = {}
         self.problems: list[Problem] = []
         self.entries = 0  # entries of a covered kind applied
+        from kaohe.ledger.audit_replay import AuditReplay  # it builds on this module's helpers
+
+        self.audit = AuditReplay()
         self._reducers: dict[str, Callable[[Entry, dict[str, Any]], None]] = {
             "record.version": self._version, "record.import": self._version,
             "record.confirm": self._review, "record.return": self._review,
-            "record.evidence": self._evidence, "month.close": self._close,
+            "record.evidence": self._evidence, "month.close": self._close, "audit": self.audit.feed,
         }
 
     # feeding ---------------------------------------------------------------------------------
@@ -412,7 +447,7 @@ class Replay:
             return
         try:
             payload = json.loads(entry.payload)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # not JSON, not UTF-8, nested beyond reason
             payload = None
         if not isinstance(payload, dict):
             self.problems.append(Problem(entry.seq, entry.kind, t("ledger.malformed_payload")))
@@ -536,7 +571,8 @@ class Replay:
                              (RECORD_VERSION, self._versions),
                              (REVIEW_ACTION, self._actions),
                              (ATTACHMENT, self._by_id(self.attachments)),
-                             (MONTH_CLOSE, self._closes)):
+                             (MONTH_CLOSE, self._closes),
+                             (AUDIT, self.audit.check)):
             counted = _Counted(read_row(table, raw) for raw in live.get(table.name, ()))
             found.extend(check(table, counted))
             rows += counted.count

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Connection, select, text, update
 from sqlalchemy.orm import Session
 
-from kaohe.config import get_settings
 from kaohe.errors import Invalid
-from kaohe.ledger import chain
-from kaohe.ledger.chain import EPOCH, GENESIS, Entry, Signer, VerifyResult, canonical, entry_hash
-from kaohe.ledger.models import LedgerEntry, LedgerHead
+from kaohe.ledger import chain, sealer
+from kaohe.ledger.chain import EPOCH, GENESIS, Entry, VerifyResult, canonical
+from kaohe.ledger.keys import SESSION_KEY, signer_for
+from kaohe.ledger.models import LedgerEntry, LedgerHead, LedgerPending
 from kaohe.ledger.replay import (
     ATTACHMENT,
     TABLES,
@@ -39,40 +39,44 @@ from kaohe.messages import t
 if TYPE_CHECKING:
     from kaohe.auth.permissions import Principal
 
-SESSION_KEY = "kaohe.ledger_key"  # where the composition root puts the key in `Session.info`
+__all__ = ["SESSION_KEY", "append", "signer_for", "verify"]  # SESSION_KEY: where bootstrap binds the key
 BATCH = 20_000
-
-
-# --- the key --------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=8)
-def _signer(key: str) -> Signer:
-    return Signer(key.encode("utf-8"))
-
-
-def signer_for(db: Session) -> Signer:
-    """The signer of the key bound to this session (or the process's settings)."""
-    key = db.info.get(SESSION_KEY) or get_settings().ledger_key
-    return _signer(key)
 
 
 # --- writing ----------------------------------------------------------------------------------------
 
-def append(db: Session, *, kind: str, at: datetime, payload: Mapping[str, object]) -> LedgerEntry:
-    """Extend the chain by one signed entry in the caller's transaction (flushed with it, committed by
-    the edge). The head row is locked, so concurrent appends queue up; `payload` must have a canonical
-    form (no floats: pass Decimal, int or str)."""
-    head = db.scalar(select(LedgerHead).where(LedgerHead.id == 1).with_for_update())
-    assert head is not None, "the migration creates the ledger head"
-    signer = signer_for(db)
-    seq = head.seq + 1
+def append(db: Session, *, kind: str, at: datetime, payload: Mapping[str, object]) -> LedgerPending:
+    """Write one entry in the caller's transaction, without waiting for anyone: it is staged as a
+    signed pending row, and chained (seq, links, entry signature) when the unit of work commits, in a
+    batch with everyone else's (`kaohe.ledger.sealer`). `payload` must have a canonical form (no
+    floats: pass Decimal, int or str). `anchor_line(row)` chains it at once when its anchor is needed."""
+    if not kind or len(kind) > 40 or any(ord(char) < 32 for char in kind):
+        raise ValueError(f"kind {kind!r} must be 1-40 characters, without control characters")
     body = canonical(payload)
-    digest = entry_hash(seq, at, kind, body, head.hash)
-    row = LedgerEntry(seq=seq, at=at, kind=kind, payload=body, prev_hash=head.hash, hash=digest,
-                      signature=signer.entry(digest))
+    row = LedgerPending(at=at, kind=kind, payload=body, signature="")
     db.add(row)
-    head.seq, head.hash, head.signature = seq, digest, signer.head(seq, digest)
+    db.flush()  # the id is part of what the pending signature covers
+    row.signature = signer_for(db).pending(row.id, at, kind, body)
+    db.info[sealer.APPENDED] = True
     return row
+
+
+def sealed_entry(db: Session, row: LedgerPending) -> Entry:
+    """The chain entry a pending row of this transaction became, chaining it now if it has not been
+    (inside the caller's transaction: the head stays locked until it commits)."""
+    found = db.info.get(sealer.SEALED, {}).get(row.id)
+    if found is None:
+        found = sealer.seal_here(db).get(row.id)
+    if found is None:
+        raise RuntimeError(f"pending ledger row {row.id} could not be chained")
+    return found
+
+
+def seal(db: Session, *, wait: bool = True) -> sealer.Sealed:
+    """Chain every committed pending entry now, on connections of its own (`kaohe ledger seal`)."""
+    bind = db.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    return sealer.seal(engine, signer_for(db), wait=wait)
 
 
 # --- reading entries ------------------------------------------------------------------------------
@@ -163,6 +167,7 @@ class LedgerReport:
     differences: tuple[Difference, ...] = ()
     rows: int = 0
     replayed: bool = False
+    pending: int = 0  # committed entries not chained yet, checked and replayed after the chain
 
     @property
     def ok(self) -> bool:
@@ -193,8 +198,10 @@ class LedgerReport:
         if not self.ok:
             return self.problems[0]
         if self.replayed:
-            return t("ledger.ok_replayed", count=self.count, head=self.head_hash, rows=self.rows)
-        return t("ledger.ok", count=self.count, head=self.head_hash)
+            text = t("ledger.ok_replayed", count=self.count, head=self.head_hash, rows=self.rows)
+        else:
+            text = t("ledger.ok", count=self.count, head=self.head_hash)
+        return text + t("ledger.ok_pending", count=self.pending) if self.pending else text
 
     @property
     def more(self) -> int:
@@ -224,15 +231,42 @@ def verify(db: Session, *, replay: bool = True, anchors: Sequence[str] = (), fil
        head row (which also catches entries cut off the end or appended behind its back);
     2. the head row's own signature;
     3. each anchor line given (published earlier, kept outside): its entry is still there, same hash;
-    4. with `replay`, the state the ledger replays to against every covered table, row by row
-       (and with `files`, each attachment's bytes against its recorded SHA-256).
+    4. the pending entries (committed, not chained yet): each one's signature;
+    5. with `replay`, the state the chain and then the pending entries replay to against every covered
+       table, row by row (and with `files`, each attachment's bytes against its recorded SHA-256).
 
-    Read-only. `tz` is the zone times are named in (the unit's zone by default).
+    Read-only, on one snapshot of the database (PostgreSQL), so sealers and writers working meanwhile
+    cannot make it see an entry twice or a row without its entry. `tz` is the zone times are named in
+    (the unit's zone by default).
     """
     if tz is None:
         from kaohe.clock import zone
 
         tz = zone()
+    with _snapshot(db) as view:
+        return _verify(view, replay=replay, anchors=anchors, files=files, limit=limit, tz=tz, batch=batch)
+
+
+@contextmanager
+def _snapshot(db: Session) -> Iterator[Session]:
+    """A read-only REPEATABLE READ view of the database on PostgreSQL (on a connection of its own when
+    `db` is already inside a transaction, e.g. a page's request); `db` itself on SQLite, or when `db`
+    holds uncommitted ledger writes of its own that the view must see."""
+    bind = db.get_bind()
+    if isinstance(bind, Connection) or bind.dialect.name != "postgresql" or db.info.get(sealer.APPENDED):
+        yield db
+        return
+    with bind.connect() as conn:
+        conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        view = Session(bind=conn, info=dict(db.info))
+        try:
+            yield view
+        finally:
+            view.close()
+
+
+def _verify(db: Session, *, replay: bool, anchors: Sequence[str], files: bool, limit: int, tz: tzinfo,
+            batch: int) -> LedgerReport:
     signer = signer_for(db)
     findings = _Findings(limit)
     head = _head(db)
@@ -259,9 +293,11 @@ def verify(db: Session, *, replay: bool = True, anchors: Sequence[str] = (), fil
         problem = _anchor_problem(db, line, head_seq=head[0] if head else 0)
         if problem is not None:
             findings.add("anchor", problem)
+    pending = _pending(db, findings, batch=batch)
     comparison = Comparison()
     replayed = False
     if replayer is not None and result.ok:
+        _replay_pending(replayer, pending, after=result.head_seq)
         for problem in replayer.problems:
             findings.add("malformed", problem.message)
         comparison = replayer.compare(_live(db, batch), limit=limit)
@@ -274,7 +310,34 @@ def verify(db: Session, *, replay: bool = True, anchors: Sequence[str] = (), fil
                 findings.add("table", difference.message(tz))
     return LedgerReport(chain=result, problems=tuple(findings.messages), problem_count=findings.count,
                         first_reason=findings.first, differences=tuple(comparison.differences),
-                        rows=comparison.rows, replayed=replayed)
+                        rows=comparison.rows, replayed=replayed, pending=len(pending))
+
+
+def _pending(db: Session, findings: _Findings | None, *, batch: int) -> list[sealer.Pending]:
+    """The genuine pending entries in id order (the order the sealer will chain them); each one whose
+    signature fails (edited, inserted or renumbered in SQL before it was chained) is reported."""
+    genuine: list[sealer.Pending] = []
+    signer = signer_for(db)
+    last = None
+    while rows := sealer.pending_rows(db, after=last, batch=batch):
+        for row in rows:
+            if row.genuine(signer):
+                genuine.append(row)
+            elif findings is not None:
+                message = (t("ledger.pending_unreadable", id=row.id, what=row.problem) if row.problem
+                           else t("ledger.pending_forged", id=row.id, kind=row.kind))
+                findings.add("pending", message)
+        last = rows[-1].id
+        if not isinstance(last, int):
+            break
+    return genuine
+
+
+def _replay_pending(replayer: Replay, pending: Iterable[sealer.Pending], *, after: int) -> None:
+    """Feed pending entries after the chain, under the numbers the sealer will give them."""
+    for offset, row in enumerate(pending, start=1):
+        replayer.feed(Entry(seq=after + offset, at=row.at, kind=row.kind, payload=row.payload, prev_hash="",
+                            hash=""))
 
 
 def _feeding(entries: Iterable[Entry], replayer: Replay) -> Iterator[Entry]:
@@ -300,8 +363,15 @@ def _files(db: Session) -> Iterator[Difference]:
 
 # --- anchors ---------------------------------------------------------------------------------------
 
-def anchor_line(row: LedgerEntry | Entry, at: datetime | None = None) -> str:
-    """The anchor line of one entry (anchored at `at`, its own time by default)."""
+def anchor_line(row: LedgerEntry | LedgerPending | Entry, at: datetime | None = None) -> str:
+    """The anchor line of one entry (anchored at `at`, its own time by default); a pending entry of the
+    caller's transaction is chained first, so its seq and hash exist."""
+    if isinstance(row, LedgerPending):
+        from sqlalchemy.orm import object_session
+
+        db = object_session(row)
+        assert db is not None, "a pending entry is anchored in the transaction that wrote it"
+        row = sealed_entry(db, row)
     entry = row if isinstance(row, Entry) else Entry(seq=row.seq, at=row.at, kind=row.kind, payload=b"",
                                                       prev_hash=row.prev_hash, hash=row.hash)
     return chain.anchor(entry, at or entry.at)
@@ -315,6 +385,11 @@ def anchor(db: Session, *, now: datetime) -> str:
         return chain.anchor(None, now)
     return chain.anchor(Entry(seq=row.seq, at=row.at, kind="", payload=b"", prev_hash=row.prev_hash,
                               hash=row.hash), now)
+
+
+def anchor_seq(db: Session) -> int:
+    """The number of the last chained entry (0: none)."""
+    return db.scalar(select(LedgerHead.seq).where(LedgerHead.id == 1)) or 0
 
 
 def _anchor_problem(db: Session, line: str, *, head_seq: int) -> str | None:
@@ -340,12 +415,22 @@ def check_anchor(db: Session, line: str) -> str | None:
 
 def entry_for(db: Session, *, kind: str, at: datetime, match: Mapping[str, object]) -> LedgerEntry | None:
     """The entry of `kind` written at `at` whose payload holds every item of `match` (e.g. the month
-    close of one department), found through the (kind, at) index."""
+    close of one department), found through the (kind, at) index. When it is still pending, the
+    pending entries are chained first (in the caller's transaction)."""
+    found = _entry_for(db, kind=kind, at=at, match=match)
+    if found is None and db.scalar(select(LedgerPending.id).where(LedgerPending.kind == kind,
+                                                                  LedgerPending.at == at).limit(1)) is not None:
+        sealer.seal_here(db)
+        found = _entry_for(db, kind=kind, at=at, match=match)
+    return found
+
+
+def _entry_for(db: Session, *, kind: str, at: datetime, match: Mapping[str, object]) -> LedgerEntry | None:
     for row in db.scalars(select(LedgerEntry).where(LedgerEntry.kind == kind, LedgerEntry.at == at)
                           .order_by(LedgerEntry.seq)):
         try:
             payload = json.loads(bytes(row.payload))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             continue
         if isinstance(payload, dict) and all(payload.get(key) == value for key, value in match.items()):
             return row
@@ -399,6 +484,10 @@ def sign_legacy(db: Session, *, actor: Principal | None, now: datetime, batch: i
     staff_ids, department_ids = _lookups(db)
     replayer = Replay(staff_ids=staff_ids, department_ids=department_ids).feed_all(
         _stream(db, unreadable, batch=batch))
+    refused = _Findings(1)
+    _replay_pending(replayer, _pending(db, refused, batch=batch), after=result.head_seq)
+    if refused.messages:
+        raise Invalid(t("ledger.sign_legacy_refused", message=refused.messages[0]))
     if replayer.problems:
         raise Invalid(t("ledger.sign_legacy_refused", message=replayer.problems[0].message))
     comparison = replayer.compare(_live(db, batch), limit=1)
@@ -418,5 +507,5 @@ def sign_legacy(db: Session, *, actor: Principal | None, now: datetime, batch: i
                      entity_id=f"{unsigned[0][0]}-{unsigned[-1][0]}",
                      summary=t("ledger.audit_sign_legacy", count=len(unsigned), first=unsigned[0][0],
                                last=unsigned[-1][0]))
-    db.flush()
+    sealer.seal_here(db)  # the anchor then covers the audit row of the signing too
     return Signed(count=len(unsigned), anchor=anchor(db, now=now))

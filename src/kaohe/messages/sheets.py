@@ -23,6 +23,14 @@ MESSAGES: dict[str, str] = {
         "第 {row} 行第 {column} 列的数字超过 {limit} 位，Excel 无法准确保存这么长的数字，"
         "请把该列设为文本格式后重新填写"
     ),
+    # A hostile or damaged .xlsx, refused before or while it is unpacked (kaohe.sheets.archive).
+    "sheets.file.too_many_parts": "Excel 文件包含 {count} 个部件，超过 {limit} 个的上限，文件可能已损坏或不是普通的表格",
+    "sheets.file.unpacked": "文件解压后超过 {limit} MB 的上限，请删除多余的工作表、图片或空行后再导入",
+    "sheets.file.zip_bomb": "文件中有部件的压缩比达 {ratio} 倍，超过 {limit} 倍的上限，疑似恶意构造的压缩包，无法安全读取",
+    "sheets.file.shared_strings": "共享字符串表超过 {limit} 条的上限，请删除多余的内容或拆分后再导入",
+    "sheets.file.dimension": "工作表声明的范围 {ref} 超过 {columns} 列或 {rows} 行的上限，请删除多余的行列后再导入",
+    "sheets.file.too_many_merges": "工作表有 {count} 个以上合并单元格，超过 {limit} 个的上限，请取消合并后再导入",
+    "sheets.file.too_slow": "解析超过 {seconds} 秒，已停止，请检查文件是否过大或已损坏，拆分后再导入",
     "sheets.file.merged_data": (
         "第 {row} 行：{ref} 是合并单元格，无法确定每一行的值，请取消合并并在每个单元格中填写后再导入"
     ),

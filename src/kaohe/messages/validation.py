@@ -3,7 +3,7 @@
 The API's 422 answers, the forms (`kaohe.web.forms.parse_form`) and the scheme loader
 (`kaohe.scheme.problems`) all speak through it:
 
-- `reason(error)`: why, for one Pydantic error ("缺少必填项", "应不大于 100,实际为 120");
+- `reason(error)`: why, for one Pydantic error ("缺少必填项", "应不大于 100，实际为“120”");
 - `describe(errors, model=..., labels=...)`: one line per error, naming the field in Chinese
   ("字段「姓名」：缺少必填项", "「逐项修改」第 1 项的「路径」：缺少必填项", "参数「页码」：…");
 - `field_label(name, context)`: a field's Chinese name from the catalogue (messages/field.py).
@@ -34,49 +34,52 @@ MESSAGES: dict[str, str] = {
     "validation.where_first": "「{field}」",
     "validation.where_field": "{where}的「{field}」",
     "validation.where_item": "{where}第 {n} 项",
-    "validation.hidden": "(已隐藏)",
+    "validation.hidden": "（已隐藏）",
+    "validation.quoted": "“{value}”",
     # Why.
     "validation.missing": "缺少必填项",
-    "validation.extra": "未知字段(请检查拼写)",
-    "validation.number": "应为数字,实际为 {value}",
-    "validation.finite": "应为有限的数字,实际为 {value}",
-    "validation.integer": "应为整数,实际为 {value}",
-    "validation.integer_size": "数值超出允许的范围,实际为 {value}",
-    "validation.complex": "应为复数,实际为 {value}",
-    "validation.text": "应为文本,实际为 {value}",
+    "validation.extra": "未知字段（请检查拼写）",
+    "validation.number": "应为数字，实际为{value}",
+    "validation.finite": "应为有限的数字，实际为{value}",
+    "validation.integer": "应为整数，实际为{value}",
+    "validation.integer_size": "数值超出允许的范围，实际为{value}",
+    "validation.complex": "应为复数，实际为{value}",
+    "validation.text": "应为文本，实际为{value}",
     "validation.text_unicode": "文本含有无法识别的字符",
     "validation.text_ascii": "只能包含英文字母、数字和半角符号",
-    "validation.bool": "应为 true 或 false,实际为 {value}",
+    "validation.text_control": "含有不允许的控制字符或不可见的方向控制符（U+{code}）",
+    "validation.bool": "应为 true 或 false，实际为{value}",
     "validation.list": "应为列表",
     "validation.list_item": "列表中的项目不能重复或无法比较",
     "validation.mapping": "应为键值映射",
-    "validation.choice": "取值 {value} 无效,可选:{expected}",
-    "validation.kind": "类型 {value} 无效,可选:{expected}",
+    "validation.choice": "取值{value}无效，可选：{expected}",
+    "validation.choice_item": "{value}（{label}）",
+    "validation.kind": "类型{value}无效，可选：{expected}",
     "validation.kind_missing": "缺少类型字段 {field}",
-    "validation.gt": "应大于 {limit},实际为 {value}",
-    "validation.ge": "应不小于 {limit},实际为 {value}",
-    "validation.lt": "应小于 {limit},实际为 {value}",
-    "validation.le": "应不大于 {limit},实际为 {value}",
-    "validation.multiple_of": "应为 {limit} 的整数倍,实际为 {value}",
+    "validation.gt": "应大于 {limit}，实际为{value}",
+    "validation.ge": "应不小于 {limit}，实际为{value}",
+    "validation.lt": "应小于 {limit}，实际为{value}",
+    "validation.le": "应不大于 {limit}，实际为{value}",
+    "validation.multiple_of": "应为 {limit} 的整数倍，实际为{value}",
     "validation.too_short": "至少需要 {limit} 项",
     "validation.too_long": "最多允许 {limit} 项",
     "validation.text_empty": "不能为空",
-    "validation.text_too_short": "太短,至少需要 {limit} 个字",
-    "validation.text_too_long": "文本过长(最多 {limit} 字)",
-    "validation.pattern": "格式不符:{value}",
-    "validation.pattern_identifier": "格式不符:{value}(只允许字母、数字、下划线,以字母开头)",
-    "validation.pattern_code": "格式不符:{value}(只允许字母、数字、下划线、点和连字符,以字母或数字开头)",
-    "validation.pattern_department_code": "格式不符:{value}(只允许字母、数字、下划线和连字符)",
-    "validation.pattern_employee_no": "格式不符:{value}(只允许字母、数字和连字符)",
-    "validation.pattern_task_code": "格式不符:{value}(只允许字母、数字、下划线、点和连字符)",
-    "validation.pattern_gender": "应为「男」或「女」,实际为 {value}",
-    "validation.pattern_phone": "不是有效的 11 位手机号码:{value}",
-    "validation.pattern_review_action": "应为 confirm(确认)或 return(退回),实际为 {value}",
-    "validation.date": "不是有效日期(应为 YYYY-MM-DD),实际为 {value}",
-    "validation.date_inexact": "应为日期,不能带具体时刻,实际为 {value}",
-    "validation.datetime": "不是有效的日期时间(如 2026-07-01T09:00:00+08:00),实际为 {value}",
-    "validation.time": "不是有效时间(如 09:00),实际为 {value}",
-    "validation.duration": "不是有效的时长,实际为 {value}",
+    "validation.text_too_short": "太短，至少需要 {limit} 个字",
+    "validation.text_too_long": "文本过长（最多 {limit} 字）",
+    "validation.pattern": "格式不符：{value}",
+    "validation.pattern_identifier": "格式不符：{value}（只允许字母、数字、下划线，以字母开头）",
+    "validation.pattern_code": "格式不符：{value}（只允许字母、数字、下划线、点和连字符，以字母或数字开头）",
+    "validation.pattern_department_code": "格式不符：{value}（只允许字母、数字、下划线和连字符）",
+    "validation.pattern_employee_no": "格式不符：{value}（只允许字母、数字和连字符）",
+    "validation.pattern_task_code": "格式不符：{value}（只允许字母、数字、下划线、点和连字符）",
+    "validation.pattern_gender": "应为「男」或「女」，实际为{value}",
+    "validation.pattern_phone": "不是有效的 11 位手机号码：{value}",
+    "validation.pattern_review_action": "应为 confirm（确认）或 return（退回），实际为{value}",
+    "validation.date": "不是有效日期（应为 YYYY-MM-DD），实际为{value}",
+    "validation.date_inexact": "应为日期，不能带具体时刻，实际为{value}",
+    "validation.datetime": "不是有效的日期时间（如 2026-07-01 09:00），实际为{value}",
+    "validation.time": "不是有效时间（如 09:00），实际为{value}",
+    "validation.duration": "不是有效的时长，实际为{value}",
     "validation.past": "应早于当前时间",
     "validation.future": "应晚于当前时间",
     "validation.timezone_aware": "须带时区",
@@ -84,12 +87,12 @@ MESSAGES: dict[str, str] = {
     "validation.timezone_offset": "时区不符",
     "validation.json": "不是有效的 JSON",
     "validation.json_type": "应为 JSON 文本",
-    "validation.url": "不是有效的网址,实际为 {value}",
-    "validation.url_too_long": "网址过长(最多 {limit} 个字符)",
-    "validation.url_scheme": "网址的协议不受支持,实际为 {value}",
-    "validation.uuid": "不是有效的 UUID,实际为 {value}",
+    "validation.url": "不是有效的网址，实际为{value}",
+    "validation.url_too_long": "网址过长（最多 {limit} 个字符）",
+    "validation.url_scheme": "网址的协议不受支持，实际为{value}",
+    "validation.uuid": "不是有效的 UUID，实际为{value}",
     "validation.uuid_version": "UUID 版本不符",
-    "validation.ip": "不是有效的 IP 地址或网段,实际为 {value}",
+    "validation.ip": "不是有效的 IP 地址或网段，实际为{value}",
     "validation.bytes": "应为二进制数据",
     "validation.bytes_too_short": "至少需要 {limit} 字节",
     "validation.bytes_too_long": "最多允许 {limit} 字节",
@@ -97,16 +100,24 @@ MESSAGES: dict[str, str] = {
     "validation.decimal_digits": "最多 {limit} 位数字",
     "validation.decimal_places": "小数最多 {limit} 位",
     "validation.decimal_whole_digits": "整数部分最多 {limit} 位",
-    "validation.fraction": "应为分数或数字,实际为 {value}",
+    "validation.fraction": "应为分数或数字，实际为{value}",
     "validation.none_required": "此处应留空",
     "validation.frozen": "不能修改",
     "validation.recursion": "嵌套层级过深或存在循环引用",
-    "validation.type": "类型不正确,实际为 {value}",
+    "validation.type": "类型不正确，实际为{value}",
     "validation.arguments": "参数不正确",
     "validation.argument_missing": "缺少必填参数",
     "validation.argument_unexpected": "多余的参数",
     "validation.invalid": "内容不合法",
-    "validation.other": "取值无效:{value}",
+    "validation.other": "取值无效：{value}",
+    # The refusals the OpenAPI document declares (kaohe.web.openapi).
+    "validation.openapi_400": "请求内容无法解析（如不是 UTF-8 编码的 JSON，或表单已损坏）",
+    "validation.openapi_401": "未登录，或令牌无效、已吊销",
+    "validation.openapi_403": "无权操作，缺少 CSRF 令牌，或须先修改临时密码",
+    "validation.openapi_404": "所指的对象不存在，或不在本人的数据范围内",
+    "validation.openapi_409": "与现有数据冲突（如重复、已冻结、已审核）",
+    "validation.openapi_422": "提交的内容有误；errors 逐项指明字段和原因",
+    "validation.openapi_503": "服务器繁忙，请按 Retry-After 稍后重试",
 }
 
 # Pydantic error type → (catalogue key, the context entry that holds the limit).
@@ -409,8 +420,9 @@ def _number(value: object) -> object:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(_number(value))
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A refused value as the message quotes it: “150”, “abc”, shortened when long."""
+    text = str(_number(value))
+    return t("validation.quoted", value=text if len(text) <= 60 else text[:57] + "…")
 
 
 def _choices(expected: object, enum: type[Enum] | None) -> str:
@@ -418,7 +430,8 @@ def _choices(expected: object, enum: type[Enum] | None) -> str:
     items = [part.strip().strip("'\"") for part in re.split(r",\s*|\s+or\s+", str(expected)) if part.strip()]
     if enum is not None:
         by_value = {str(member.value): CATALOGUE.get(enum_key(member)) for member in enum}
-        items = [f"{item}({by_value[item]})" if by_value.get(item) else item for item in items]
+        items = [t("validation.choice_item", value=item, label=by_value[item]) if by_value.get(item) else item
+                 for item in items]
     return "、".join(items)
 
 
@@ -437,6 +450,8 @@ def reason(error: Mapping[str, Any], *, enum: type[Enum] | None = None, secret: 
         return t("validation.kind", value=_shown(ctx.get("tag")), expected=_choices(ctx.get("expected_tags", ""), None))
     if kind == "union_tag_not_found":
         return t("validation.kind_missing", field=ctx.get("discriminator", ""))
+    if kind == "text_control":  # kaohe.web.inputs.Text
+        return t("validation.text_control", code=ctx.get("code", ""))
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return t("validation.text_empty")
     if kind == "string_pattern_mismatch":

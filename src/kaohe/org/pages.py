@@ -1,4 +1,4 @@
-"""Organisation pages: home, staff list and detail, staff forms, departments, roster import/export."""
+"""Organisation pages: staff list and detail, staff forms, departments, roster import/export."""
 
 from typing import Annotated
 
@@ -14,29 +14,15 @@ from kaohe.org import roster_service, service
 from kaohe.org.enums import DepartmentKind, Level, PostCategory, StaffStatus
 from kaohe.org.models import Department, Staff
 from kaohe.org.schemas import DepartmentCreate, StaffCreate, StaffUpdate
+from kaohe.sheets import UploadBudget, parse_off_loop
 from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
-from kaohe.web.forms import attempt, parse_form
+from kaohe.web.forms import attempt, done, parse_form
+from kaohe.web.inputs import Id, IdFilter, Page, Text
 from kaohe.web.templating import render
 
 router = APIRouter()
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@router.get("/")
-def home(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
-    visible = db.scalar(select(func.count()).select_from(Staff).where(
-        principal.staff_filter(Perm.staff_read), Staff.status == StaffStatus.active)) or 0
-    me = db.get(Staff, principal.staff_id) if principal.staff_id else None
-    by_category = dict(db.execute(
-        select(Staff.post_category, func.count()).where(principal.staff_filter(Perm.staff_read),
-                                                        Staff.status == StaffStatus.active)
-        .group_by(Staff.post_category)).all())
-    return render(request, "org/home.html", {
-        "visible": visible, "me": me,
-        "by_category": [(c, by_category.get(c, 0)) for c in PostCategory],
-        "departments": len(service.list_departments(db)),
-    })
 
 
 def _staff_query(q: str, department_id: str, post_category: str, level: str, status: str, page: int
@@ -55,15 +41,15 @@ def _staff_query(q: str, department_id: str, post_category: str, level: str, sta
 @router.get("/staff")
 def staff_list(
     request: Request, db: SessionDep, principal: CurrentPrincipal,
-    q: str = "", department_id: str = "", post_category: str = "", level: str = "", status: str = "active",
-    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    q: Text(50) = "", department_id: IdFilter = "", post_category: Text(20) = "", level: Text(20) = "",
+    status: Text(20) = "active", page: Annotated[Page, Query()] = 1,
 ) -> Response:
     query = _staff_query(q, department_id, post_category, level, status, page)
     rows, total = service.search_staff(db, actor=principal, query=query)
     pages = max(1, -(-total // query.per_page))
     context = {
         "rows": rows, "total": total, "query": query, "pages": pages, "status": status,
-        "departments": service.list_departments(db),
+        "departments": service.department_options(db),
         "categories": list(PostCategory), "levels": list(Level),
         "args": {"q": q, "department_id": department_id, "post_category": post_category, "level": level,
                  "status": status},
@@ -98,8 +84,8 @@ async def staff_create(request: Request, db: SessionDep, principal: requires(Per
 
 
 @router.get("/staff/{staff_id}")
-def staff_detail(request: Request, staff_id: int, db: SessionDep, principal: CurrentPrincipal,
-                 saved: str = "") -> Response:
+def staff_detail(request: Request, staff_id: Id, db: SessionDep, principal: CurrentPrincipal,
+                 saved: Text(20) = "") -> Response:
     staff = service.get_staff(db, actor=principal, staff_id=staff_id)
     account = db.scalar(select(User).where(User.staff_id == staff.id))
     return render(request, "org/staff_detail.html", {
@@ -110,7 +96,7 @@ def staff_detail(request: Request, staff_id: int, db: SessionDep, principal: Cur
 
 
 @router.get("/staff/{staff_id}/edit")
-def staff_edit(request: Request, staff_id: int, db: SessionDep, principal: requires(Perm.staff_write)) -> Response:
+def staff_edit(request: Request, staff_id: Id, db: SessionDep, principal: requires(Perm.staff_write)) -> Response:
     staff = service.get_staff(db, actor=principal, staff_id=staff_id, perm=Perm.staff_write)
     values = {
         "name": staff.name, "gender": staff.gender or "", "department_id": str(staff.department_id),
@@ -122,7 +108,7 @@ def staff_edit(request: Request, staff_id: int, db: SessionDep, principal: requi
 
 
 @router.post("/staff/{staff_id}/edit")
-async def staff_update(request: Request, staff_id: int, db: SessionDep,
+async def staff_update(request: Request, staff_id: Id, db: SessionDep,
                        principal: requires(Perm.staff_write)) -> Response:
     staff = service.get_staff(db, actor=principal, staff_id=staff_id, perm=Perm.staff_write)
     raw: dict = {}
@@ -139,7 +125,7 @@ async def staff_update(request: Request, staff_id: int, db: SessionDep,
 
 
 @router.post("/staff/{staff_id}/status")
-async def staff_status(request: Request, staff_id: int, db: SessionDep,
+async def staff_status(request: Request, staff_id: Id, db: SessionDep,
                        principal: requires(Perm.staff_write)) -> Response:
     form = await request.form()
     status = StaffStatus.active if form.get("status") == "active" else StaffStatus.inactive
@@ -177,7 +163,7 @@ def department_new(request: Request, principal: requires(Perm.department_write))
 
 
 @router.get("/departments/{department_id}/edit")
-def department_edit(request: Request, department_id: int, db: SessionDep,
+def department_edit(request: Request, department_id: Id, db: SessionDep,
                     principal: requires(Perm.department_write)) -> Response:
     department = service.get_department(db, department_id)
     return render(request, "org/department_form.html", {"values": _department_values(department),
@@ -187,7 +173,7 @@ def department_edit(request: Request, department_id: int, db: SessionDep,
 @router.post("/departments/new")
 @router.post("/departments/{department_id}/edit")
 async def department_save(request: Request, db: SessionDep, principal: requires(Perm.department_write),
-                          department_id: int | None = None) -> Response:
+                          department_id: Id | None = None) -> Response:
     department = service.get_department(db, department_id) if department_id else None
     raw: dict = {}
     try:
@@ -201,7 +187,7 @@ async def department_save(request: Request, db: SessionDep, principal: requires(
         return render(request, "org/department_form.html", {
             "values": getattr(exc, "raw", raw), "department": department, "kinds": list(DepartmentKind),
             "error": exc.message, "details": exc.details}, status_code=exc.status_code)
-    return RedirectResponse("/departments", status_code=303)
+    return done("/departments", "department_saved")
 
 
 # --- roster import / export ------------------------------------------------------------------
@@ -221,8 +207,10 @@ async def roster_import(request: Request, db: SessionDep, settings: SettingsDep,
                 raise Invalid(t("common.file_missing"))
             # Read one byte past the limit so an oversized upload is refused without reading it all.
             data = await file.read(settings.upload_max_bytes + 1)
-            outcome = roster_service.import_roster(db, actor=principal, data=data, filename=file.filename,
-                                                   max_bytes=settings.upload_max_bytes)
+            # The whole use case in a parser thread: reading the file is most of it (kaohe.sheets.offload).
+            outcome = await parse_off_loop(UploadBudget.of(settings), roster_service.import_roster, db,
+                                           actor=principal, data=data, filename=file.filename,
+                                           max_bytes=settings.upload_max_bytes)
     except KaoheError as exc:
         return render(request, "org/roster_import.html", {"error": exc.message, "details": exc.details},
                       status_code=exc.status_code)
@@ -231,7 +219,7 @@ async def roster_import(request: Request, db: SessionDep, settings: SettingsDep,
 
 
 @router.get("/roster/export")
-def roster_export(db: SessionDep, principal: requires(Perm.roster_export), fmt: str = "xlsx") -> Response:
+def roster_export(db: SessionDep, principal: requires(Perm.roster_export), fmt: Text(8) = "xlsx") -> Response:
     fmt = "csv" if fmt == "csv" else "xlsx"
     body = roster_service.export_roster(db, actor=principal, fmt=fmt)
     media = "text/csv; charset=utf-8" if fmt == "csv" else XLSX

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from kaohe.org.enums import LABELS
 from kaohe.org.roster_model import ATTRIBUTE_OF_HEADER, HIRED_ON, ROSTER_HEADERS, RosterExportRow, RosterRow
+from kaohe.web.inputs import visible
 
 ExportRow = RosterExportRow | RosterRow | Mapping[str, object]
 
@@ -70,7 +71,7 @@ def write_roster_csv(rows: Iterable[ExportRow]) -> bytes:
 
 
 def _values(row: ExportRow) -> list[object]:
-    """The cells of one row in header order: labels for enums, neutralised text, dates as dates."""
+    """The cells of one row in header order: labels for enums, visible neutralised text, dates as dates."""
     cells: list[object] = []
     for header in ROSTER_HEADERS:
         value = _get(row, header)
@@ -83,7 +84,9 @@ def _values(row: ExportRow) -> list[object]:
         elif isinstance(value, date):
             cells.append(value)
         else:
-            cells.append(neutralise(str(value)))
+            # Controls and bidi overrides stored before inputs refused them (or from an old import) are
+            # dropped: openpyxl refuses controls outright, and an override would disguise the cell.
+            cells.append(neutralise(visible(str(value))))
     return cells
 
 

@@ -5,20 +5,21 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kaohe.org.enums import DepartmentKind, Level, PostCategory, StaffStatus
+from kaohe.web.inputs import Id, Text
 
 
 class DepartmentBase(BaseModel):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
-    name: str = Field(min_length=1, max_length=100)
+    name: Text(100, min_length=1)
     kind: DepartmentKind
     is_pilot: bool = False
     rollout_batch: int = Field(default=1, ge=1, le=12)
 
 
 class DepartmentCreate(DepartmentBase):
-    leader_no: str | None = None
-    head_no: str | None = None
-    liaison_no: str | None = None
+    leader_no: Text(32) | None = None
+    head_no: Text(32) | None = None
+    liaison_no: Text(32) | None = None
 
 
 class DepartmentUpdate(DepartmentCreate):
@@ -35,14 +36,14 @@ class DepartmentRead(DepartmentBase):
 
 
 class StaffBase(BaseModel):
-    name: str = Field(min_length=2, max_length=20)
+    name: Text(20, min_length=2)
     gender: str | None = Field(default=None, pattern="^(男|女)$")
-    department_id: int
+    department_id: Id
     post_category: PostCategory
     level: Level
-    title: str = Field(default="", max_length=40)
-    post_name: str = Field(default="", max_length=60)
-    supervisor_no: str | None = Field(default=None, max_length=32)
+    title: Text(40) = ""
+    post_name: Text(60) = ""
+    supervisor_no: Text(32) | None = None
     hired_on: date | None = None
     phone: str | None = Field(default=None, pattern=r"^(\+86)?1\d{10}$")
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from kaohe.audit import service as audit
@@ -38,6 +38,14 @@ def list_departments(db: Session, *, include_inactive: bool = False) -> list[Dep
     if not include_inactive:
         stmt = stmt.where(Department.is_active.is_(True))
     return list(db.scalars(stmt.order_by(Department.rollout_batch, Department.code)).unique())
+
+
+def department_options(db: Session) -> list[Row[tuple[int, str]]]:
+    """Id and name of every active department, in list order: what a filter's picker needs, without
+    loading each department's three office holders (on a 10,000-person unit that was most of the
+    staff list page's time)."""
+    return list(db.execute(select(Department.id, Department.name).where(Department.is_active.is_(True))
+                           .order_by(Department.rollout_batch, Department.code)).all())
 
 
 def get_department(db: Session, department_id: int) -> Department:

@@ -19,8 +19,10 @@ from kaohe.org.models import Staff
 from kaohe.records import importing_service, month, service, signals_service, tasks
 from kaohe.records.models import RecordStatus
 from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn, TaskCreate
-from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
-from kaohe.web.forms import attempt, parse_form, validate
+from kaohe.sheets import UploadBudget, parse_off_loop
+from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
+from kaohe.web.forms import attempt, done, parse_form, validate
+from kaohe.web.inputs import Id, IdFilter, Int, Page, Text
 from kaohe.web.templating import render
 
 router = APIRouter()
@@ -59,8 +61,9 @@ def _list_context(db: SessionDep, principal: CurrentPrincipal, staff_id: str, st
 
 
 @router.get("/records")
-def records(request: Request, db: SessionDep, principal: CurrentPrincipal, staff_id: str = "", status: str = "",
-            month: str = "", page: Annotated[int, Query(ge=1)] = 1, saved: str = "") -> Response:
+def records(request: Request, db: SessionDep, principal: CurrentPrincipal, staff_id: IdFilter = "",
+            status: Text(20) = "", month: Text(7) = "", page: Annotated[Page, Query()] = 1,
+            saved: Text(20) = "") -> Response:
     notice = None
     if saved == "late":
         notice = t("records.saved_late", hours=service.entry_limit_hours(db, now().astimezone(zone()).year))
@@ -104,7 +107,7 @@ async def review_submit(request: Request, db: SessionDep, principal: requires(Pe
             review_in = validate(ReviewIn, {"record_ids": ids, "action": action,
                                             "comment": str(form.get("comment") or ""),
                                             "quality_mark": mark or None})
-            done = service.review(db, actor=principal, review_in=review_in, now=now())
+            reviewed = service.review(db, actor=principal, review_in=review_in, now=now())
     except KaoheError as exc:
         return render(request, "records/review.html", {
             "rows": service.pending_for_leader(db, actor=principal), "error": exc.message,
@@ -112,15 +115,15 @@ async def review_submit(request: Request, db: SessionDep, principal: requires(Pe
             "details": exc.details}, status_code=exc.status_code)
     back = str(form.get("back") or "")
     if back.startswith("/records/") and back[9:].isdigit():
-        return RedirectResponse(back, status_code=303)
+        return done(back, f"reviewed_{action}")
     return render(request, "records/review.html", {
         "rows": service.pending_for_leader(db, actor=principal), "marks": service.quality_marks(db, now().year),
-        "notice": t(f"records.reviewed_{action}", count=len(done))})
+        "notice": t(f"records.reviewed_{action}", count=len(reviewed))})
 
 
 @router.get("/records/month")
-def month_page(request: Request, db: SessionDep, principal: CurrentPrincipal, department_id: str = "",
-               month: str = "") -> Response:
+def month_page(request: Request, db: SessionDep, principal: CurrentPrincipal, department_id: IdFilter = "",
+               month: Text(7) = "") -> Response:
     local_now = now().astimezone(zone())
     month = month if len(month) == 7 else (local_now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     departments = org_service.list_departments(db)
@@ -139,8 +142,8 @@ def month_page(request: Request, db: SessionDep, principal: CurrentPrincipal, de
 
 @router.post("/records/month/close")
 def month_close(request: Request, db: SessionDep, principal: CurrentPrincipal,
-                department_id: Annotated[int, Form()], month_: Annotated[str, Form(alias="month")],
-                summary: Annotated[str, Form(max_length=4000)]) -> Response:
+                department_id: Annotated[Id, Form()], month_: Annotated[Text(7), Form(alias="month")],
+                summary: Annotated[Text(4000, lines=True), Form()]) -> Response:
     from kaohe.records.month import close_month, department_month, may_close
 
     try:
@@ -155,11 +158,11 @@ def month_close(request: Request, db: SessionDep, principal: CurrentPrincipal,
             "state": state, "departments": org_service.list_departments(db), "month": month_,
             "can_close": may_close(principal, department_id) and state.closed is None, "summary": summary,
             "error": exc.message, "details": exc.details}, status_code=exc.status_code)
-    return RedirectResponse(f"/records/month?department_id={department_id}&month={month_}", status_code=303)
+    return done(f"/records/month?department_id={department_id}&month={month_}", "month_closed")
 
 
 @router.get("/records/scores")
-def scores(request: Request, db: SessionDep, principal: CurrentPrincipal, quarter: str = "") -> Response:
+def scores(request: Request, db: SessionDep, principal: CurrentPrincipal, quarter: Text(7) = "") -> Response:
     from kaohe.records.scores import quarter_of, quarter_scores
 
     quarter = quarter or quarter_of(now())
@@ -183,14 +186,17 @@ def import_form(request: Request, principal: requires(Perm.records_import)) -> R
 
 
 @router.post("/records/import")
-async def import_submit(request: Request, db: SessionDep, principal: requires(Perm.records_import),
+async def import_submit(request: Request, db: SessionDep, settings: SettingsDep,
+                        principal: requires(Perm.records_import),
                         file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
         with attempt(db):
             if file is None or not file.filename:
                 raise Invalid(t("common.file_missing"))
             data = await file.read(10 * 1024 * 1024 + 1)
-            count = importing_service.import_records(db, actor=principal, data=data, filename=file.filename, now=now())
+            # The whole use case in a parser thread: reading the file is most of it (kaohe.sheets.offload).
+            count = await parse_off_loop(UploadBudget.of(settings), importing_service.import_records, db,
+                                         actor=principal, data=data, filename=file.filename, now=now())
     except KaoheError as exc:
         return render(request, "records/import.html", {"error": exc.message, "details": exc.details},
                       status_code=exc.status_code)
@@ -205,8 +211,8 @@ def ledger_page(request: Request, db: SessionDep, principal: requires(Perm.ledge
 
 
 @router.get("/tasks")
-def task_book(request: Request, db: SessionDep, principal: CurrentPrincipal, staff_id: str = "",
-              year: int = 0) -> Response:
+def task_book(request: Request, db: SessionDep, principal: CurrentPrincipal, staff_id: IdFilter = "",
+              year: Int(0, 9999) = 0) -> Response:
     year = year or now().astimezone(zone()).year
     target = int(staff_id) if staff_id.isdigit() else principal.staff_id
     person = org_service.get_staff(db, actor=principal, staff_id=target) if target else None
@@ -233,18 +239,21 @@ async def task_create(request: Request, db: SessionDep, principal: requires(Perm
             "person": person, "items": [], "year": now().astimezone(zone()).year, "can_edit": True,
             "values": getattr(exc, "raw", raw), "error": exc.message, "details": exc.details},
             status_code=exc.status_code)
-    return RedirectResponse(f"/tasks?staff_id={task.staff_id}&year={task.year}", status_code=303)
+    return done(f"/tasks?staff_id={task.staff_id}&year={task.year}", "task_saved")
 
 
 @router.post("/tasks/progress")
-async def task_progress(request: Request, db: SessionDep, principal: requires(Perm.tasks_write),
+async def task_progress(request: Request, db: SessionDep, settings: SettingsDep,
+                        principal: requires(Perm.tasks_write),
                         file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
+        if file is None or not file.filename:
+            raise Invalid(t("common.file_missing"))
+        data = await file.read(5 * 1024 * 1024 + 1)
+        # Read in a parser thread before the transaction opens, so no lock is held while it reads.
+        progress = await parse_off_loop(UploadBudget.of(settings), tasks.read_progress, data, file.filename)
         with attempt(db):
-            if file is None or not file.filename:
-                raise Invalid(t("common.file_missing"))
-            count = tasks.import_progress(db, actor=principal, data=await file.read(5 * 1024 * 1024 + 1),
-                                          filename=file.filename, now=now())
+            count = tasks.apply_progress(db, actor=principal, progress=progress, filename=file.filename)
     except KaoheError as exc:
         return render(request, "records/tasks.html", {"person": None, "items": [], "year": now().year,
                                                       "can_edit": True, "error": exc.message,
@@ -255,7 +264,7 @@ async def task_progress(request: Request, db: SessionDep, principal: requires(Pe
 
 
 @router.get("/records/{record_id}")
-def record_detail(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+def record_detail(request: Request, record_id: Id, db: SessionDep, principal: CurrentPrincipal) -> Response:
     record = service.get_record(db, actor=principal, record_id=record_id)
     return render(request, "records/detail.html", {
         "record": record, "versions": service.versions(db, record), "history": service.history(db, record),
@@ -270,7 +279,7 @@ def record_detail(request: Request, record_id: int, db: SessionDep, principal: C
 
 
 @router.get("/records/{record_id}/edit")
-def record_edit(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+def record_edit(request: Request, record_id: Id, db: SessionDep, principal: CurrentPrincipal) -> Response:
     record = service.get_record(db, actor=principal, record_id=record_id)
     # The form only for whom saving it would accept: the POST's own refusals (404 out of scope above).
     if not service.may_edit(principal, record):
@@ -281,7 +290,7 @@ def record_edit(request: Request, record_id: int, db: SessionDep, principal: Cur
 
 
 @router.post("/records/{record_id}/edit")
-async def record_update(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+async def record_update(request: Request, record_id: Id, db: SessionDep, principal: CurrentPrincipal) -> Response:
     try:
         with attempt(db):
             record_in, _raw = await parse_form(request, RecordUpdate, prepare=_local_form)
@@ -293,11 +302,11 @@ async def record_update(request: Request, record_id: int, db: SessionDep, princi
         return render(request, "records/edit.html", {"record": record, "tasks": _my_tasks(db, principal),
                                                      "error": exc.message, "details": exc.details},
                       status_code=exc.status_code)
-    return RedirectResponse(f"/records/{record_id}", status_code=303)
+    return done(f"/records/{record_id}", "record_updated")
 
 
 @router.post("/records/{record_id}/evidence")
-async def evidence_upload(request: Request, record_id: int, db: SessionDep, principal: CurrentPrincipal,
+async def evidence_upload(request: Request, record_id: Id, db: SessionDep, principal: CurrentPrincipal,
                           file: Annotated[UploadFile | None, File()] = None) -> Response:
     try:
         with attempt(db):
@@ -312,11 +321,11 @@ async def evidence_upload(request: Request, record_id: int, db: SessionDep, prin
             "evidence": service.evidence(db, record), "can_edit": service.may_edit(principal, record),
             "marks": service.quality_marks(db, record.ended_at.astimezone(zone()).year),
             "can_review": False, "error": exc.message}, status_code=exc.status_code)
-    return RedirectResponse(f"/records/{record_id}", status_code=303)
+    return done(f"/records/{record_id}", "evidence_uploaded")
 
 
 @router.get("/records/evidence/{attachment_id}")
-def evidence_download(attachment_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+def evidence_download(attachment_id: Id, db: SessionDep, principal: CurrentPrincipal) -> Response:
     attachment = service.get_evidence(db, actor=principal, attachment_id=attachment_id)
     return Response(attachment.data, media_type=attachment.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{attachment.id}-{attachment.sha256[:8]}",

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kaohe.records.models import RecordStatus
+from kaohe.web.inputs import Id, Text, Year
 
 
 def _no_formula(value: str) -> str:
@@ -15,20 +16,20 @@ def _no_formula(value: str) -> str:
 
 
 class RecordBase(BaseModel):
-    title: str = Field(min_length=2, max_length=100)
+    title: Text(100, min_length=2)
     started_at: datetime
     ended_at: datetime
-    stage_result: str = Field(min_length=5, max_length=2000)
-    difficulties: str = Field(default="", max_length=2000)
-    commendation: str = Field(default="", max_length=2000)
-    task_item_id: int | None = None
+    stage_result: Text(2000, min_length=5, lines=True)
+    difficulties: Text(2000, lines=True) = ""
+    commendation: Text(2000, lines=True) = ""
+    task_item_id: Id | None = None
 
     _clean = field_validator("title", "stage_result", "difficulties", "commendation")(_no_formula)
 
 
 class RecordCreate(RecordBase):
     # Recording on someone else's behalf (a leader, the department, another system): their 工号.
-    staff_no: str | None = Field(default=None, max_length=32)
+    staff_no: Text(32) | None = None
 
 
 class RecordUpdate(RecordBase):
@@ -56,26 +57,26 @@ class RecordRead(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    record_ids: list[int] = Field(min_length=1, max_length=500)
+    record_ids: list[Id] = Field(min_length=1, max_length=500)
     action: str = Field(pattern="^(confirm|return)$")
-    comment: str = Field(default="", max_length=500)
+    comment: Text(500, lines=True) = ""
     quality_mark: int | None = Field(default=None, ge=0, le=100)  # the scheme's scale: service.review
 
 
 class TaskBase(BaseModel):
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
-    title: str = Field(min_length=2, max_length=200)
-    target: str = Field(default="", max_length=2000)
+    title: Text(200, min_length=2)
+    target: Text(2000, lines=True) = ""
     weight: int = Field(default=0, ge=0, le=100)
     deadline: date | None = None
-    indicator_codes: list[str] = Field(default_factory=list, max_length=20)
+    indicator_codes: list[Text(40)] = Field(default_factory=list, max_length=20)
 
     _clean = field_validator("title", "target")(_no_formula)
 
 
 class TaskCreate(TaskBase):
-    staff_no: str = Field(min_length=1, max_length=32)
-    year: int = Field(ge=2000, le=2100)
+    staff_no: Text(32, min_length=1)
+    year: Year
 
 
 class TaskRead(TaskBase):
@@ -89,7 +90,7 @@ class TaskRead(TaskBase):
 
 
 class ProgressIn(BaseModel):
-    year: int = Field(ge=2000, le=2100)
-    code: str
+    year: Year
+    code: Text(40, min_length=1)
     progress: int = Field(ge=0, le=100)
-    note: str = Field(default="", max_length=500)
+    note: Text(500, lines=True) = ""

@@ -2,7 +2,7 @@
 or a project system (file or API)."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -96,8 +96,17 @@ def set_progress(db: Session, *, actor: Principal, items: Sequence[ProgressIn], 
     return len(tasks)
 
 
-def import_progress(db: Session, *, actor: Principal, data: bytes, filename: str, now: datetime) -> int:
-    """Progress from a project system's export (.xlsx/.csv: 年度, 任务编号, 进度, 说明)."""
+@dataclass(frozen=True)
+class ProgressFile:
+    """What a progress file said: its good rows, and one Chinese line per row it could not read."""
+
+    items: list[ProgressIn]
+    problems: list[str]
+
+
+def read_progress(data: bytes, filename: str) -> ProgressFile:
+    """A project system's export (.xlsx/.csv: 年度, 任务编号, 进度, 说明) read, no database: this is
+    the part a web upload runs in a parser thread (kaohe.sheets.parse_off_loop)."""
     try:
         sheet = read_sheet(data, filename, limits=_PROGRESS_LIMITS)
         found = locate_header(sheet, _PROGRESS_SPEC, _PROGRESS_LIMITS)
@@ -121,4 +130,10 @@ def import_progress(db: Session, *, actor: Principal, data: bytes, filename: str
             problems.append(t("records.progress_bad_row", row=row_number))
     if not items and not problems:
         raise Invalid(t("records.progress_empty"))
-    return set_progress(db, actor=actor, items=items, source=f"file:{filename[:30]}", errors_prefix=problems)
+    return ProgressFile(items=items, problems=problems)
+
+
+def apply_progress(db: Session, *, actor: Principal, progress: ProgressFile, filename: str) -> int:
+    """Apply a read progress file: every row or, with any problem, none."""
+    return set_progress(db, actor=actor, items=progress.items, source=f"file:{filename[:30]}",
+                        errors_prefix=progress.problems)

@@ -21,13 +21,15 @@ from kaohe.records.schemas import (
     TaskRead,
 )
 from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
+from kaohe.web.inputs import Id, Page, PerPage, Text, Year
 
 router = APIRouter(tags=["工作记录"])
 
 
-@router.post("/records", response_model=RecordRead, status_code=201, summary="提交一条工作记录（支持幂等键）")
+@router.post("/records", response_model=RecordRead, status_code=201, summary="提交一条工作记录（支持幂等键）",
+             responses={200: {"model": RecordRead, "description": "同一幂等键已提交过:原样返回那条记录"}})
 def create_record(body: RecordCreate, db: SessionDep, principal: CurrentPrincipal,
-                  idempotency_key: Annotated[str | None, Header(max_length=100)] = None) -> Any:
+                  idempotency_key: Annotated[Text(100, min_length=1) | None, Header()] = None) -> Any:
     # Keys are per account, so two systems cannot collide on each other's keys.
     source = f"api:{principal.user_id}" if principal.user_id is not None else "api"
     created = service.create_record(db, actor=principal, record_in=body, now=now(), source=source,
@@ -37,9 +39,9 @@ def create_record(body: RecordCreate, db: SessionDep, principal: CurrentPrincipa
 
 
 @router.get("/records", response_model=list[RecordRead], summary="工作记录（按数据范围）")
-def list_records(db: SessionDep, principal: CurrentPrincipal, staff_id: int | None = None,
-                 status: RecordStatus | None = None, month: str = "",
-                 page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 50
+def list_records(db: SessionDep, principal: CurrentPrincipal, staff_id: Id | None = None,
+                 status: RecordStatus | None = None, month: Text(7) = "",
+                 page: Annotated[Page, Query()] = 1, per_page: Annotated[PerPage, Query()] = 50
                  ) -> list[Any]:
     rows, _total = service.search(db, actor=principal, query=service.RecordQuery(
         staff_id=staff_id, status=status, month=month, page=page, per_page=per_page))
@@ -47,12 +49,12 @@ def list_records(db: SessionDep, principal: CurrentPrincipal, staff_id: int | No
 
 
 @router.get("/records/{record_id}", response_model=RecordRead, summary="工作记录详情")
-def get_record(record_id: int, db: SessionDep, principal: CurrentPrincipal) -> Any:
+def get_record(record_id: Id, db: SessionDep, principal: CurrentPrincipal) -> Any:
     return service.get_record(db, actor=principal, record_id=record_id)
 
 
 @router.put("/records/{record_id}", response_model=RecordRead, summary="修改记录（生成新版本）")
-def update_record(record_id: int, body: RecordUpdate, db: SessionDep, principal: CurrentPrincipal) -> Any:
+def update_record(record_id: Id, body: RecordUpdate, db: SessionDep, principal: CurrentPrincipal) -> Any:
     return service.update_record(db, actor=principal, record_id=record_id, record_in=body, now=now())
 
 
@@ -62,7 +64,7 @@ def review(body: ReviewIn, db: SessionDep, principal: requires(Perm.records_revi
 
 
 @router.get("/tasks", response_model=list[TaskRead], summary="年度任务书")
-def list_tasks(staff_id: int, year: int, db: SessionDep, principal: CurrentPrincipal) -> list[Any]:
+def list_tasks(staff_id: Id, year: Year, db: SessionDep, principal: CurrentPrincipal) -> list[Any]:
     return tasks.tasks_of(db, actor=principal, staff_id=staff_id, year=year)
 
 

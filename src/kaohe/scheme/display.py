@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from kaohe.messages import t
+from kaohe.messages import CATALOGUE, t
 from kaohe.scheme.indicators import BandsRule, Indicator, LinearRule, Qualitative, Quantitative
 from kaohe.scheme.models import Scheme
 from kaohe.scheme.tree import HUNDRED, exact
@@ -37,15 +38,15 @@ def _rule_text(measure: Quantitative) -> str:
     rule = measure.rule
     better = "≥" if measure.direction.value == "higher_better" else "≤"
     if isinstance(rule, BandsRule):
-        steps = ";".join(f"{better}{show(b.threshold)}{unit} 得 {show(b.score)} 分" for b in rule.bands)
-        return f"{steps};其余 {show(rule.otherwise)} 分"
-    if isinstance(rule, LinearRule):
-        targets = rule.target.values()
-        target = show(targets[0]) if len(set(targets)) == 1 else "/".join(show(v) for v in targets)
-        return f"{show(rule.floor)}{unit} 得 0 分,{target}{unit} 得满分,其间按比例"
+        steps = t("scheme_admin.rule.separator").join(
+            t("scheme_admin.rule.band", better=better, threshold=show(b.threshold), unit=unit, score=show(b.score))
+            for b in rule.bands)
+        return t("scheme_admin.rule.bands", steps=steps, otherwise=show(rule.otherwise))
     targets = rule.target.values()
     target = show(targets[0]) if len(set(targets)) == 1 else "/".join(show(v) for v in targets)
-    return f"实际值与目标值 {target}{unit} 之比计分,最高 {show(rule.cap)} 分"
+    if isinstance(rule, LinearRule):
+        return t("scheme_admin.rule.linear", floor=show(rule.floor), target=target, unit=unit)
+    return t("scheme_admin.rule.ratio", target=target, unit=unit, cap=show(rule.cap))
 
 
 def measure_text(scheme: Scheme, node: Indicator) -> tuple[str, str]:
@@ -56,12 +57,14 @@ def measure_text(scheme: Scheme, node: Indicator) -> tuple[str, str]:
         source = sources.get(measure.data_source, measure.data_source)
         text = t("scheme_admin.measure.quantitative", source=source)
         direction = t(f"scheme.direction.{measure.direction.value}")
-        return "quantitative", f"{text}({direction});{_rule_text(measure)}"
+        return "quantitative", t("scheme_admin.measure.quantitative_rule", measure=text, direction=direction,
+                                 rule=_rule_text(measure))
     if isinstance(measure, Qualitative):
         groups = {item.key: item.name for item in scheme.raters.groups}
         raters = "、".join(groups.get(key, key) for key in measure.raters)
         text = t("scheme_admin.measure.qualitative", raters=raters, min_raters=measure.min_raters)
-        return "qualitative", f"{text},{t(f'scheme_admin.scale.{measure.scale.value}')}"
+        return "qualitative", t("scheme_admin.measure.qualitative_scale", measure=text,
+                                scale=t(f"scheme_admin.scale.{measure.scale.value}"))
     return "", ""
 
 
@@ -111,7 +114,7 @@ def _selector_text(scheme: Scheme, overlay: object) -> str:
         "、".join(selector.departments),
         "、".join(selector.posts),
     ]
-    return " · ".join(part for part in parts if part) or "全部人员"
+    return " · ".join(part for part in parts if part) or t("scheme_admin.everyone")
 
 
 @dataclass
@@ -151,27 +154,39 @@ def node_names(view: SchemeView) -> dict[str, str]:
         for item in nodes:
             name = f"{trail} › {item.node.name}" if trail else item.node.name
             out[item.path] = name
-            out[f"{item.path}.children"] = f"{name} 的下级指标"
+            out[f"{item.path}.children"] = t("scheme_admin.where.children", name=name)
             visit(item.children, name)
 
-    out["indicators"] = "一级指标"
+    out["indicators"] = t("scheme_admin.where.level1")
     visit(view.tree, "")
     for overlay in (*view.templates, *view.sets):
         out[overlay.path] = overlay.name
         visit(overlay.nodes, overlay.name)
     for overlay in view.templates:
-        out[f"{overlay.path}.components"] = f"{overlay.name} 的组成指标"
+        out[f"{overlay.path}.components"] = t("scheme_admin.where.components", name=overlay.name)
     for overlay in view.sets:
-        out[f"{overlay.path}.indicators"] = f"{overlay.name} 的特色指标"
+        out[f"{overlay.path}.indicators"] = t("scheme_admin.where.post_set", name=overlay.name)
     return out
 
 
-def where(path: str, names: dict[str, str]) -> str:
-    """The plain-words place of a problem path: the nearest named node, else the path itself."""
-    probe = path
+_PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def where(path: str, names: Mapping[str, str] | None = None) -> str:
+    """Where a problem is, in Chinese: the nearest named node of the tree, then the name of each key below
+    it ("indicators[0].weight" → "德 › 权重", "parts.common.max" → "指标构成 › 共性指标 › 上限")."""
+    names = names or {}
+    head, rest, probe = "", path, path
     while probe:
         if probe in names:
-            return names[probe]
+            head, rest = names[probe], path[len(probe):]
+            break
         cut = max(probe.rfind("."), probe.rfind("["))
         probe = probe[:cut] if cut > 0 else ""
-    return ""
+    parts = [head] if head else []
+    for index, key in _PATH_PART.findall(rest):
+        if index:
+            parts.append(t("scheme.place_item", n=int(index) + 1))
+        elif key and key != "<tag>":
+            parts.append(CATALOGUE.get(f"scheme.key.{key}", key))
+    return t("scheme.place_separator").join(parts) or t("scheme.place_whole")

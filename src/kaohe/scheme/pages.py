@@ -20,8 +20,10 @@ from kaohe.scheme.orm import SchemeVersion
 from kaohe.scheme.problems import Problem
 from kaohe.scheme.tree import indicators_for
 from kaohe.scheme.validate_tree import show
-from kaohe.web.deps import CurrentPrincipal, SessionDep, requires
-from kaohe.web.forms import attempt
+from kaohe.sheets import UploadBudget, parse_off_loop
+from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
+from kaohe.web.forms import attempt, done
+from kaohe.web.inputs import INT4_MAX, Id, Int, Text
 from kaohe.web.templating import render
 
 router = APIRouter(prefix="/scheme")
@@ -47,7 +49,7 @@ def _view_context(db: SessionDep, principal: CurrentPrincipal, year: int, row: S
 
 
 @router.get("")
-def scheme_page(request: Request, db: SessionDep, principal: CurrentPrincipal, year: int = 0) -> Response:
+def scheme_page(request: Request, db: SessionDep, principal: CurrentPrincipal, year: Int(0, 9999) = 0) -> Response:
     year = _year(year)
     row = service.current_version(db, year=year)
     notice = None if row is not None else t("scheme_admin.no_published", year=year)
@@ -55,7 +57,7 @@ def scheme_page(request: Request, db: SessionDep, principal: CurrentPrincipal, y
 
 
 @router.get("/mine")
-def scheme_mine(request: Request, db: SessionDep, principal: CurrentPrincipal, year: int = 0) -> Response:
+def scheme_mine(request: Request, db: SessionDep, principal: CurrentPrincipal, year: Int(0, 9999) = 0) -> Response:
     year = _year(year)
     scheme = service.current(db, year=year)
     staff = db.get(Staff, principal.staff_id) if principal.staff_id else None
@@ -72,8 +74,8 @@ def scheme_mine(request: Request, db: SessionDep, principal: CurrentPrincipal, y
 
 
 @router.get("/compare")
-def scheme_compare(request: Request, db: SessionDep, principal: CurrentPrincipal, year: int = 0,
-                   version_id: int = 0) -> Response:
+def scheme_compare(request: Request, db: SessionDep, principal: CurrentPrincipal, year: Int(0, 9999) = 0,
+                   version_id: Int(0, INT4_MAX) = 0) -> Response:
     year = _year(year)
     row = service.get_version(db, version_id) if version_id else service.current_version(db, year=year)
     if row is not None:
@@ -86,8 +88,8 @@ def scheme_compare(request: Request, db: SessionDep, principal: CurrentPrincipal
 
 
 @router.get("/versions/{version_id}")
-def scheme_version(request: Request, version_id: int, db: SessionDep, principal: CurrentPrincipal,
-                   saved: str = "") -> Response:
+def scheme_version(request: Request, version_id: Id, db: SessionDep, principal: CurrentPrincipal,
+                   saved: Text(20) = "") -> Response:
     row = service.get_version(db, version_id)
     notice = {"published": t("scheme_admin.published", year=row.year, version=row.version),
               "draft": t("scheme_admin.drafted", year=row.year, version=row.version),
@@ -96,7 +98,7 @@ def scheme_version(request: Request, version_id: int, db: SessionDep, principal:
 
 
 @router.get("/versions/{version_id}/export")
-def scheme_export(version_id: int, db: SessionDep, principal: CurrentPrincipal) -> Response:
+def scheme_export(version_id: Id, db: SessionDep, principal: CurrentPrincipal) -> Response:
     row = service.get_version(db, version_id)
     name = f"scheme-{row.year}-v{row.version}.yaml"
     return Response(row.yaml_text, media_type="application/yaml; charset=utf-8",
@@ -119,8 +121,8 @@ def _editor_context(db: SessionDep, row: SchemeVersion, *, values: dict[str, str
 
 
 @router.get("/versions/{version_id}/edit")
-def scheme_edit(request: Request, version_id: int, db: SessionDep, principal: SchemeAdmin,
-                saved: str = "") -> Response:
+def scheme_edit(request: Request, version_id: Id, db: SessionDep, principal: SchemeAdmin,
+                saved: Text(20) = "") -> Response:
     row = service.get_version(db, version_id)
     notice = {"1": t("scheme_admin.saved", version=row.version), "0": t("scheme_admin.unchanged")}.get(saved)
     return render(request, "scheme/edit.html", _editor_context(db, row, notice=notice))
@@ -135,22 +137,23 @@ def _edit_failed(request: Request, db: SessionDep, version_id: int, exc: KaoheEr
 
 
 @router.post("/versions/{version_id}/edit")
-async def scheme_save(request: Request, version_id: int, db: SessionDep, principal: SchemeAdmin) -> Response:
+async def scheme_save(request: Request, version_id: Id, db: SessionDep, principal: SchemeAdmin) -> Response:
     form = await request.form()
     values = {key: value for key, value in form.items() if key not in _NOT_EDITS and isinstance(value, str)}
     edits = [Edit(path, value) for path, value in values.items()]
     before = service.get_version(db, version_id).sha256
+    note = str(form.get("note") or "")[:200]
     try:
         with attempt(db):
-            row = service.update_draft(db, actor=principal, version_id=version_id, edits=edits)
+            row = service.update_draft(db, actor=principal, version_id=version_id, edits=edits, note=note)
     except KaoheError as exc:
         return _edit_failed(request, db, version_id, exc, values=values)
     return RedirectResponse(f"/scheme/versions/{row.id}/edit?saved={int(row.sha256 != before)}", status_code=303)
 
 
 @router.post("/versions/{version_id}/yaml")
-async def scheme_save_yaml(request: Request, version_id: int, db: SessionDep, principal: SchemeAdmin,
-                           yaml_text: Annotated[str, Form(max_length=MAX_UPLOAD)]) -> Response:
+async def scheme_save_yaml(request: Request, version_id: Id, db: SessionDep, principal: SchemeAdmin,
+                           yaml_text: Annotated[Text(MAX_UPLOAD, lines=True), Form()]) -> Response:
     before = service.get_version(db, version_id).sha256
     try:
         with attempt(db):
@@ -161,7 +164,7 @@ async def scheme_save_yaml(request: Request, version_id: int, db: SessionDep, pr
 
 
 @router.post("/versions/{version_id}/publish")
-def scheme_publish(request: Request, version_id: int, db: SessionDep, principal: SchemeAdmin) -> Response:
+def scheme_publish(request: Request, version_id: Id, db: SessionDep, principal: SchemeAdmin) -> Response:
     try:
         with attempt(db):
             row = service.publish(db, actor=principal, version_id=version_id)
@@ -174,8 +177,8 @@ def scheme_publish(request: Request, version_id: int, db: SessionDep, principal:
 
 
 @router.post("/drafts")
-def scheme_new_draft(request: Request, db: SessionDep, principal: SchemeAdmin, year: Annotated[int, Form()],
-                     note: Annotated[str, Form(max_length=200)] = "") -> Response:
+def scheme_new_draft(request: Request, db: SessionDep, principal: SchemeAdmin, year: Annotated[Int(0, 9999), Form()],
+                     note: Annotated[Text(200), Form()] = "") -> Response:
     try:
         with attempt(db):
             row = service.new_draft(db, actor=principal, year=year, note=note)
@@ -184,11 +187,12 @@ def scheme_new_draft(request: Request, db: SessionDep, principal: SchemeAdmin, y
         return render(request, "scheme/view.html", _view_context(
             db, principal, year, service.current_version(db, year=year), error=exc.message, details=exc.details),
             status_code=exc.status_code)
-    return RedirectResponse(f"/scheme/versions/{row.id}/edit", status_code=303)
+    return done(f"/scheme/versions/{row.id}/edit", "draft_created")
 
 
 @router.post("/import")
-async def scheme_import(request: Request, db: SessionDep, principal: SchemeAdmin, year: Annotated[int, Form()],
+async def scheme_import(request: Request, db: SessionDep, settings: SettingsDep, principal: SchemeAdmin,
+                        year: Annotated[Int(0, 9999), Form()],
                         note: Annotated[str, Form(max_length=200)] = "",
                         text: Annotated[str, Form(max_length=MAX_UPLOAD)] = "",
                         file: Annotated[UploadFile | None, File()] = None) -> Response:
@@ -204,7 +208,9 @@ async def scheme_import(request: Request, db: SessionDep, principal: SchemeAdmin
                     raise Invalid(t("scheme.not_utf8")) from None
             if not text.strip():
                 raise Invalid(t("scheme_admin.text_missing"))
-            row = service.import_version(db, actor=principal, year=year, text=text.replace("\r\n", "\n"), note=note)
+            # The YAML is parsed and validated in a parser thread, like a spreadsheet upload.
+            row = await parse_off_loop(UploadBudget.of(settings), service.import_version, db, actor=principal,
+                                       year=year, text=text.replace("\r\n", "\n"), note=note)
     except KaoheError as exc:
         year = _year(year)
         return render(request, "scheme/view.html", _view_context(

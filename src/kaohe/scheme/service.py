@@ -23,6 +23,7 @@ from kaohe.auth.permissions import Perm, Principal
 from kaohe.db import utcnow
 from kaohe.errors import Conflict, Forbidden, Invalid, NotFound
 from kaohe.messages import t
+from kaohe.scheme.changes import field_changes
 from kaohe.scheme.diff import SchemeDiff, diff_schemes
 from kaohe.scheme.edits import Edit, apply_edits, with_year
 from kaohe.scheme.loader import default_scheme_text, load_scheme_text
@@ -209,7 +210,7 @@ def _editable(db: Session, version_id: int) -> SchemeVersion:
 
 
 def update_draft(db: Session, *, actor: Principal, version_id: int, edits: Sequence[Edit] = (),
-                 text: str | None = None) -> SchemeVersion:
+                 text: str | None = None, note: str = "") -> SchemeVersion:
     """Change a draft: a list of edits (weights, thresholds, texts) or a whole new text; all or nothing.
 
     A saved change is a new draft version of the year (S8: every version is kept); the draft it was
@@ -222,15 +223,19 @@ def update_draft(db: Session, *, actor: Principal, version_id: int, edits: Seque
         new_text, problems = apply_edits(new_text, edits)
         if problems:
             raise _invalid(problems)
-    new_text, _scheme = validated(new_text, row.year)
+    new_text, scheme = validated(new_text, row.year)
     if new_text == row.yaml_text:
         return row
+    # The editor's 修改说明 is the new version's note; without one, where it came from.
     new_row = _add_version(db, actor=actor, year=row.year, text=new_text,
-                           note=t("scheme_admin.origin_edit", version=row.version))
+                           note=note.strip() or t("scheme_admin.origin_edit", version=row.version))
+    changed = field_changes(row.yaml_text, new_text, scheme)
     audit.record(db, actor=actor, action="scheme.update", entity_type="scheme_version", entity_id=new_row.id,
                  summary=t("scheme_admin.audit_update", year=row.year, previous=row.version,
-                           version=new_row.version, count=len(edits) if text is None else 0),
-                 before=audit.snapshot(row, FIELDS), after=audit.snapshot(new_row, FIELDS))
+                           version=new_row.version, count=len(changed))
+                 + (t("scheme_admin.audit_note", note=note.strip()) if note.strip() else ""),
+                 before={where: old for where, old, _new in changed},
+                 after={where: new for where, _old, new in changed})
     db.flush()
     return new_row
 

@@ -8,8 +8,11 @@ row-numbered Chinese errors out. Pure: no database, no clock.
 - `read_row`: one data row's cells as clean text or dates by an import's `CellRules`
 - `to_text`, `to_integer`, `to_decimal`, `to_date`: one cell normalised, or CellError
 - `field_error`, `row_error`, `header_error`, `file_error`, `error_order`: the errors and their order
+- `parse_off_loop`, `UploadBudget`: how a web upload is read, in a parser thread within the
+  operator's budget (the one part that is not pure: it hands work to a thread)
 """
 
+from kaohe.sheets.budget import Deadline, UploadBudget
 from kaohe.sheets.cells import (
     CellError,
     cell_text,
@@ -35,6 +38,7 @@ from kaohe.sheets.header import (
     match_columns,
 )
 from kaohe.sheets.model import Cell, CellRange, ImportResult, Limits, Row, Sheet, SheetError, SheetRefused
+from kaohe.sheets.offload import parse_off_loop
 from kaohe.sheets.read import decode_csv, read_sheet
 from kaohe.sheets.rows import CellRules, RowCells, read_row
 from kaohe.sheets.table import Table, data_rows, is_totals, read_table
@@ -46,6 +50,7 @@ __all__ = [
     "CellRules",
     "ColumnMatch",
     "Columns",
+    "Deadline",
     "Header",
     "HeaderSpec",
     "ImportResult",
@@ -56,6 +61,7 @@ __all__ = [
     "SheetError",
     "SheetRefused",
     "Table",
+    "UploadBudget",
     "cell_text",
     "check_columns",
     "data_rows",
@@ -73,6 +79,7 @@ __all__ = [
     "looks_like_formula",
     "match_columns",
     "parse_datetime_text",
+    "parse_off_loop",
     "read_row",
     "read_sheet",
     "read_table",

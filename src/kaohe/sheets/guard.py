@@ -3,19 +3,21 @@
 from collections.abc import Iterable
 
 from kaohe.messages import t
+from kaohe.sheets.budget import Deadline
 from kaohe.sheets.cells import is_blank
 from kaohe.sheets.model import Limits, Row, SheetRefused
 
 
-def collect(rows: Iterable[Row], limits: Limits) -> tuple[list[Row], bool]:
+def collect(rows: Iterable[Row], limits: Limits, deadline: Deadline) -> tuple[list[Row], bool]:
     """The non-blank rows, and whether there were more than the data-row limit allows.
 
     Reading stops one row past what titles, a header and `limits.max_rows` data rows can fill, so
-    an oversized file is refused without being read to its end.
+    an oversized file is refused without being read to its end; and at the deadline.
     """
     kept: list[Row] = []
     wanted = limits.max_rows + limits.header_rows
     for scanned, row in enumerate(rows, start=1):
+        deadline.check()
         if scanned > limits.max_scanned_rows:
             message = t("sheets.file.too_many_scanned_rows", limit=limits.max_scanned_rows)
             raise SheetRefused(message, reason="too_many_rows", row=row.number)

@@ -60,13 +60,33 @@ class Limits:
     header_rows: int = 10  # how many non-blank rows at the top may hold titles and the header
     # Excel keeps 15 significant digits; past 18 (an ID card number's length) digits were surely lost.
     max_digits: int = 18
+    # An .xlsx is a zip of XML parts, checked from its central directory before anything is unpacked
+    # (kaohe.sheets.archive): how many parts, how much they unpack to in all, how far one part may
+    # inflate (a zip bomb packs a gigabyte of one repeated byte into a megabyte), and how many
+    # strings the shared-strings table may hold. The web passes the operator's settings for the
+    # unpacked size and the parse time (`kaohe.sheets.offload.UploadBudget`).
+    max_unpacked_bytes: int = 100 * MB
+    max_entries: int = 1_000
+    max_compression_ratio: int = 200  # checked on parts over 1 MB: real sheets deflate 5–50 to 1
+    max_shared_strings: int = 1_000_000
+    # The grid a worksheet's <dimension> declares. It is never trusted to find the rows (every <row>
+    # is read), but a sheet claiming Excel's whole width is no table and is refused unread.
+    max_declared_columns: int = 1_024
+    # Merged ranges: each is compared with the header's every column, so thousands cost seconds.
+    max_merges: int = 5_000
+    # Wall-clock seconds of reading one file, checked while its parts are unpacked and per row. This
+    # default is for the command line and jobs, where a large import may take a while and nobody else
+    # waits; a web upload is read within the operator's KAOHE_UPLOAD_PARSE_SECONDS (UploadBudget).
+    max_parse_seconds: float = 120.0
 
 
 class SheetRefused(Exception):
     """The sheet as a whole cannot be read safely; `message` says why in Chinese, `row` where.
 
     `reason` is a short code ("too_large", "unsupported", "empty", "corrupt", "encoding", "csv",
-    "too_many_rows", "too_many_columns", "nul", "digits", "merged") for a caller that words it itself.
+    "too_many_rows", "too_many_columns", "nul", "digits", "merged", and for a hostile file
+    "too_many_parts", "unpacked", "zip_bomb", "shared_strings", "dimension", "too_many_merges",
+    "too_slow") for a caller that words it itself.
     """
 
     def __init__(self, message: str, *, reason: str, row: int | None = None) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from kaohe.messages import t
+from kaohe.sheets.budget import Deadline, budgeted
 from kaohe.sheets.guard import check_column, check_text, collect, trimmed
 from kaohe.sheets.model import MB, Limits, Row, Sheet, SheetRefused
 from kaohe.sheets.xlsx import read_xlsx
@@ -19,12 +20,15 @@ def read_sheet(data: bytes, filename: str, *, limits: Limits = Limits(), formula
     """The first worksheet of an .xlsx, or a .csv, as its non-blank rows; SheetRefused saying why not.
 
     A formula cell reads as its formula text ("=SUM(A1)"), which the cell checks refuse, unless
-    `formula_values` asks for the value Excel last computed for it.
+    `formula_values` asks for the value Excel last computed for it. Reading stops with SheetRefused
+    after `limits.max_parse_seconds` (the upload budget's, inside `parse_off_loop`).
     """
+    limits = budgeted(limits)
     suffix = check_file(data, filename, limits)
+    deadline = Deadline(limits.max_parse_seconds)
     if suffix == ".xlsx":
-        return read_xlsx(data, limits, formula_values=formula_values)
-    return read_csv(data, limits)
+        return read_xlsx(data, limits, formula_values=formula_values, deadline=deadline)
+    return read_csv(data, limits, deadline)
 
 
 def check_file(data: bytes, filename: str, limits: Limits) -> str:
@@ -45,8 +49,11 @@ def check_file(data: bytes, filename: str, limits: Limits) -> str:
     return suffix
 
 
-def read_csv(data: bytes, limits: Limits) -> Sheet:
-    rows, over_limit = collect(_csv_rows(decode_csv(data), limits), limits)
+def read_csv(data: bytes, limits: Limits, deadline: Deadline | None = None) -> Sheet:
+    """The non-blank rows of a CSV: its size was checked, its rows and columns are counted as they
+    are read, and reading stops at the deadline like an .xlsx's."""
+    deadline = deadline or Deadline(limits.max_parse_seconds)
+    rows, over_limit = collect(_csv_rows(decode_csv(data), limits), limits, deadline)
     return Sheet(rows=rows, over_limit=over_limit)
 
 

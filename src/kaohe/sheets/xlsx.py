@@ -4,6 +4,9 @@ openpyxl's read-only worksheet trusts the sheet's <dimension> element, which oth
 wrongly: a sheet that claims A1:C3 but holds six rows would lose three. Its sheet parser is used
 directly instead: it streams every <row> with its real row number, and it also reads the
 <mergeCells> that a read-only worksheet does not give.
+
+Before openpyxl sees the file, its zip is checked (kaohe.sheets.archive); openpyxl then reads from a
+`TimedArchive`, so no part of the file is parsed past the deadline, and every row checks it too.
 """
 
 import io
@@ -12,7 +15,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import range_boundaries
 from openpyxl.workbook.workbook import Workbook
@@ -20,6 +23,8 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.merge import MergeCells
 
 from kaohe.messages import t
+from kaohe.sheets.archive import TimedArchive, check_archive, check_dimension, corrupt
+from kaohe.sheets.budget import Deadline
 from kaohe.sheets.guard import check_column, check_number, check_text, collect, trimmed
 from kaohe.sheets.model import Cell, CellRange, Limits, Row, Sheet, SheetRefused
 
@@ -40,30 +45,45 @@ class _Styles:
     padded: dict[int, tuple[str, int, str]]  # prefix, width, suffix
 
 
-def read_xlsx(data: bytes, limits: Limits, *, formula_values: bool = False) -> Sheet:
+def read_xlsx(data: bytes, limits: Limits, *, formula_values: bool = False,
+              deadline: Deadline | None = None) -> Sheet:
     """The first worksheet's non-blank rows and merged ranges, or SheetRefused."""
-    corrupt = SheetRefused(t("sheets.file.corrupt_xlsx"), reason="corrupt")
+    deadline = deadline or Deadline(limits.max_parse_seconds)
+    check_archive(data, limits, deadline)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of features it drops; none matter here
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=formula_values)
+            workbook = _load(data, formula_values, deadline)
+    except SheetRefused:
+        raise
     except Exception as exc:  # openpyxl raises many kinds (zip, XML, key, value) on a bad file
-        raise corrupt from exc
+        raise corrupt() from exc
     try:
         if not workbook.worksheets:
             raise SheetRefused(t("sheets.file.no_worksheet"), reason="corrupt")
+        worksheet = workbook.worksheets[0]
+        check_dimension(workbook._archive, worksheet._worksheet_path, limits)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _read_first_sheet(workbook, limits, formula_values)
+            return _read_first_sheet(workbook, limits, formula_values, deadline)
     except SheetRefused:
         raise
     except Exception as exc:  # the sheet is parsed lazily, so corruption can surface here too
-        raise corrupt from exc
+        raise corrupt() from exc
     finally:
         workbook.close()
 
 
-def _read_first_sheet(workbook: Workbook, limits: Limits, formula_values: bool) -> Sheet:
+def _load(data: bytes, formula_values: bool, deadline: Deadline) -> Workbook:
+    """openpyxl's read-only load_workbook, reading every part through a TimedArchive."""
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=formula_values)
+    reader.archive.close()
+    reader.archive = TimedArchive(data, deadline)
+    reader.read()
+    return reader.wb
+
+
+def _read_first_sheet(workbook: Workbook, limits: Limits, formula_values: bool, deadline: Deadline) -> Sheet:
     worksheet = workbook.worksheets[0]
     styles = _styles(workbook)
     with worksheet._get_source() as source:
@@ -71,9 +91,9 @@ def _read_first_sheet(workbook: Workbook, limits: Limits, formula_values: bool) 
             source, worksheet._shared_strings, data_only=formula_values, epoch=workbook.epoch,
             date_formats=styles.dates, timedelta_formats=workbook._timedelta_formats,
         )
-        rows, over_limit = collect(_rows(parser.parse(), styles, limits), limits)
+        rows, over_limit = collect(_rows(parser.parse(), styles, limits), limits, deadline)
     # <mergeCells> follows the cells, so the ranges are known once every row has been read.
-    merges = () if over_limit else _merges(parser.merged_cells)
+    merges = () if over_limit else _merges(parser.merged_cells, limits)
     return Sheet(rows=rows, merges=merges, over_limit=over_limit)
 
 
@@ -123,11 +143,17 @@ def _value(number: int, cell: dict, styles: _Styles, limits: Limits) -> Cell:
     return value
 
 
-def _merges(merged: MergeCells | None) -> tuple[CellRange, ...]:
+def _merges(merged: MergeCells | None, limits: Limits) -> tuple[CellRange, ...]:
     if merged is None:
         return ()
+    if len(merged.mergeCell) > limits.max_merges:
+        message = t("sheets.file.too_many_merges", count=limits.max_merges, limit=limits.max_merges)
+        raise SheetRefused(message, reason="too_many_merges")
     ranges = []
     for item in merged.mergeCell:
         min_col, min_row, max_col, max_row = range_boundaries(item.ref)
-        ranges.append(CellRange(min_row, min_col, max_row, max_col))
+        # A title merged across the whole row (A1:XFD1) names no column past the last one read.
+        max_col = min(max_col, limits.max_columns)
+        if min_col <= max_col:
+            ranges.append(CellRange(min_row, min_col, max_row, max_col))
     return tuple(ranges)

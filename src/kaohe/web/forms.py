@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from fastapi import Request
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
@@ -58,3 +59,9 @@ def attempt(db: Session) -> Iterator[None]:
     can show the error while the request's unit of work still commits what came before."""
     with db.begin_nested():
         yield
+
+
+def done(url: str, key: str) -> RedirectResponse:
+    """Redirect after a successful action to `url`, which then shows the message `done.<key>`."""
+    t(f"done.{key}")  # an unknown key fails here, at the action, not silently on the next page
+    return RedirectResponse(f"{url}{'&' if '?' in url else '?'}done={key}", status_code=303)

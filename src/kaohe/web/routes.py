@@ -22,10 +22,12 @@ from kaohe.records import views as records_views
 from kaohe.scheme import pages as scheme_pages
 from kaohe.scheme import views as scheme_views
 from kaohe.web.deps import csrf_protect, current_principal, page_guard
+from kaohe.workspace import pages as workspace_pages
+from kaohe.workspace import views as workspace_views
 
 API_PREFIX = "/api/v1"
-PAGES = (org_pages, admin_pages, audit_pages, calendar_pages, scheme_pages, records_pages)
-APIS = (auth_views, org_views, audit_views, calendar_views, scheme_views, records_views)
+PAGES = (org_pages, admin_pages, audit_pages, calendar_pages, scheme_pages, records_pages, workspace_pages)
+APIS = (auth_views, org_views, audit_views, calendar_views, scheme_views, records_views, workspace_views)
 
 
 def include_routers(app: FastAPI) -> None:

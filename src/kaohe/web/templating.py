@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 
 from kaohe.auth.permissions import Perm
 from kaohe.clock import local
-from kaohe.messages import t
+from kaohe.messages import CATALOGUE, t
 from kaohe.org.enums import label
 from kaohe.web.deps import CSRF_FIELD, csrf_token_for
 
@@ -30,5 +30,9 @@ templates.env.filters["dt"] = _datetime
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
     ctx = dict(context or {})
     ctx.setdefault("principal", getattr(request.state, "principal", None))
+    # After a redirect from kaohe.web.forms.done: the success message the action named.
+    key = f"done.{request.query_params.get('done', '')}"
+    if not ctx.get("notice") and not ctx.get("error") and key in CATALOGUE:
+        ctx["notice"] = CATALOGUE[key]
     ctx["csrf_token"] = csrf_token_for(request)
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)

@@ -175,6 +175,10 @@ def test_it_verifies_and_anchors_the_ledger(world):
     legacy = world("ledger", "sign-legacy")
     assert legacy.code == 0, legacy.text
     assert world("ledger", "verify").code == 0
+    # Every commit chained its own entries already: sealing by hand finds nothing waiting.
+    sealed = world("ledger", "seal")
+    assert sealed.code == 0, sealed.text
+    assert "已将 0 条待入链条目写入账本" in sealed.out
 
 
 # --- accounts ---------------------------------------------------------------------------------------

@@ -92,21 +92,26 @@ def failed(run: Run, expected: str) -> None:
 
 # --- an untouched database -----------------------------------------------------------------------------
 
+def close_seq(db: Session) -> int:
+    """The month close's entry (its audit row's entry follows it)."""
+    return db.scalar(text("SELECT max(seq) FROM ledger_entry WHERE kind = 'month.close'"))
+
+
 def test_it_passes_an_untouched_database_and_the_anchor_the_month_close_printed(kaohe, db, story):
     entries = last_seq(db)
-    assert story.anchor.startswith(f"考核账本锚点：第 {entries} 号条目，哈希 ")
+    assert story.anchor.startswith(f"考核账本锚点：第 {close_seq(db)} 号条目，哈希 ")
     run = kaohe("ledger", "verify")
     assert run.code == 0, run.text
     assert f"账本校验通过：共 {entries} 条" in run.out and "行业务数据与账本一致" in run.out
     run = kaohe("ledger", "verify", "--anchor", story.anchor, "--files")
     assert run.code == 0, run.text
-    assert f"锚点核对通过：账本第 {entries} 号条目的哈希与锚点一致。" in run.out
+    assert f"锚点核对通过：账本第 {close_seq(db)} 号条目的哈希与锚点一致。" in run.out
     anchor = kaohe("ledger", "anchor")
     assert anchor.code == 0 and f"第 {entries} 号条目" in anchor.out
 
 
 def test_it_refuses_an_anchor_the_ledger_no_longer_holds(kaohe, db, story):
-    seq = last_seq(db)
+    seq = close_seq(db)
     wrong = story.anchor.replace(story.anchor.split("哈希 ")[1][:64], "0" * 64)
     failed(kaohe("ledger", "verify", "--anchor", wrong), f"锚点核对失败：账本第 {seq} 号条目的哈希为")
     failed(kaohe("ledger", "verify", "--anchor", f"第 {seq + 5} 号条目，哈希 {'a' * 64}"),
@@ -310,7 +315,9 @@ def test_it_signs_legacy_entries_once_after_checking_everything(kaohe, db, story
     sql(db, "UPDATE work_record SET status = 'returned' WHERE id = :id", id=story.returned.id)
     signed = kaohe("ledger", "sign-legacy")
     assert signed.code == 0, signed.text
-    assert f"已为 {last_seq(db)} 条旧条目和账本头补签" in signed.out and "考核账本锚点" in signed.out
+    # Every entry but the last: that one is the (signed) ledger entry of the signing's own audit row.
+    assert f"已为 {last_seq(db) - 1} 条旧条目和账本头补签" in signed.out
+    assert f"考核账本锚点：第 {last_seq(db)} 号条目" in signed.out
     assert kaohe("ledger", "verify", "--anchor", story.anchor).code == 0
     assert kaohe("ledger", "sign-legacy").out.strip() == "没有需要补签的条目。"
 

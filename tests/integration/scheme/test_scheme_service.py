@@ -111,7 +111,7 @@ def test_it_edits_a_weight_by_indicator_code_and_refuses_a_broken_sum(db):
     original = row.yaml_text
     with pytest.raises(Invalid) as caught:
         service.update_draft(db, actor=HR, version_id=row.id, edits=[Edit("weight", 60, code="JI.1")])
-    assert "indicators[3].children: 同级权重之和为 110,应为 100" in caught.value.details
+    assert "indicators[3].children: 同级权重之和为 110，应为 100" in caught.value.details
     db.rollback()
     db.expire_all()
     assert db.get(SchemeVersion, row.id).yaml_text == original

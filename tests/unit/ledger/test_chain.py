@@ -187,7 +187,7 @@ def test_it_verifies_a_stream_without_holding_it():
 def test_it_anchors_the_head_in_one_line_that_can_be_read_back():
     entries = build()
     line = anchor(entries[-1], datetime(2026, 4, 1, 8, 0, tzinfo=BEIJING))
-    assert "\n" not in line and "2026-04-01T00:00:00.000000+00:00" in line
+    assert "\n" not in line and "锚定时间 2026-04-01 08:00" in line  # the unit's local time, to the minute
     assert parse_anchor(line) == (12, entries[-1].hash)
     assert verify(entries, expected_head=parse_anchor(line)).ok
     assert parse_anchor(anchor(None, T0)) == (0, GENESIS)

@@ -141,8 +141,10 @@ def test_its_content_fields_are_the_records_use_cases_own():
 
 def test_the_covered_tables_load_with_one_statement_each():
     assert [table.name for table in TABLES] == ["work_record", "record_version", "review_action",
-                                                "record_attachment", "month_close"]
+                                                "record_attachment", "month_close", "audit_entry"]
     assert TABLES[2].select.endswith("FROM review_action ORDER BY record_id, id")
+    # Audit JSON columns are covered by digest, read as their text on both backends.
+    assert "CAST(before AS TEXT) AS before" in TABLES[5].select
 
 
 # --- edits behind the application's back ---------------------------------------------------------------

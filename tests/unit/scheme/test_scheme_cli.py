@@ -35,7 +35,7 @@ def test_it_lists_every_problem_of_a_bad_file(tmp_path: Path, data: dict[str, An
     data["records"]["weight"] = 20
     result = runner.invoke(scheme_app, ["validate", str(write(tmp_path / "bad.yaml", data))])
     assert result.exit_code == 1
-    assert "raters.groups: 评价主体权重之和为 110,应为 100" in result.output
+    assert "raters.groups: 评价主体权重之和为 110，应为 100" in result.output
     assert "records.weight: 日常记录权重 20% 低于下限 30%" in result.output
     assert "方案校验通过" not in result.output
 

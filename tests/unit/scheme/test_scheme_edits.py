@@ -30,7 +30,7 @@ def test_it_edits_by_indicator_code_and_quotes_texts(default_text):
 
 
 def test_it_skips_unchanged_values(default_text):
-    assert apply_edits(default_text, [Edit("indicators[0].weight", "10"), Edit("name", "干事考核方案(参考模板)")]) == (
+    assert apply_edits(default_text, [Edit("indicators[0].weight", "10"), Edit("name", "干事考核方案（参考模板）")]) == (
         default_text, [])
 
 

@@ -136,7 +136,7 @@ def test_it_reports_an_unknown_measure_kind(data: dict[str, Any]) -> None:
 def test_it_reports_an_out_of_range_quota(data: dict[str, Any]) -> None:
     data["quotas"]["limits"][0]["max_share"] = 120
     problems = refused(scheme_from_data(data))
-    assert problems == [Problem("quotas.limits[0].max_share", "应不大于 100,实际为 120")]
+    assert problems == [Problem("quotas.limits[0].max_share", "应不大于 100，实际为“120”")]
 
 
 def test_format_path() -> None:

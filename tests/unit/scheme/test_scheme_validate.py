@@ -24,13 +24,13 @@ def leaf(data: dict[str, Any], *indexes: int) -> dict[str, Any]:
 def test_sibling_weights_must_sum_to_100(data: dict[str, Any], problems_of: Check) -> None:
     leaf(data, 3, 1, 0)["weight"] = 45
     found = paths(problems_of(data))
-    assert found["indicators[3].children[1].children"] == "同级权重之和为 105,应为 100"
+    assert found["indicators[3].children[1].children"] == "同级权重之和为 105，应为 100"
 
 
 def test_level1_weights_must_sum_to_100(data: dict[str, Any], problems_of: Check) -> None:
     data["indicators"][5]["weight"] = 12.5
     found = paths(problems_of(data))
-    assert found["indicators"] == "同级权重之和为 102.5,应为 100"
+    assert found["indicators"] == "同级权重之和为 102.5，应为 100"
 
 
 def test_all_problems_are_collected(data: dict[str, Any], problems_of: Check) -> None:
@@ -55,7 +55,7 @@ def test_quota_above_100_is_refused(data: dict[str, Any], problems_of: Check) ->
 def test_excellent_plus_unqualified_above_100(data: dict[str, Any], problems_of: Check) -> None:
     data["quotas"]["limits"][0]["max_share"] = 80
     data["quotas"]["limits"][1]["min_share"] = 30
-    assert paths(problems_of(data))["quotas.limits"] == "各等次比例合计 110%,超过 100%"
+    assert paths(problems_of(data))["quotas.limits"] == "各等次比例合计 110%，超过 100%"
 
 
 def test_quota_min_above_max_and_empty_limit(data: dict[str, Any], problems_of: Check) -> None:
@@ -68,15 +68,15 @@ def test_quota_min_above_max_and_empty_limit(data: dict[str, Any], problems_of: 
 
 def test_bonus_range_upside_down(data: dict[str, Any], problems_of: Check) -> None:
     data["bonus"]["categories"][1]["min"] = 16
-    assert paths(problems_of(data))["bonus.categories[1]"] == "加分区间颠倒:下限 16 大于上限 15"
+    assert paths(problems_of(data))["bonus.categories[1]"] == "加分区间颠倒：下限 16 大于上限 15"
 
 
 def test_s1_part_shares_broken(data: dict[str, Any], problems_of: Check) -> None:
     data["indicators"][0]["weight"] = 20  # 德 common 10 → 20
     data["indicators"][3]["weight"] = 30  # 绩 individual 40 → 30
     found = paths(problems_of(data))
-    assert found["parts.common.max"] == "共性指标占比 40%,超过上限 30%"
-    assert found["parts.individual.min"] == "个性指标占比 50%,低于下限 60%"
+    assert found["parts.common.max"] == "共性指标占比 40%，超过上限 30%"
+    assert found["parts.individual.min"] == "个性指标占比 50%，低于下限 60%"
 
 
 def test_s1_innovation_must_be_exactly_10(data: dict[str, Any], problems_of: Check) -> None:
@@ -89,7 +89,7 @@ def test_s2_quantitative_share_composed_through_the_tree(data: dict[str, Any], p
     # 理论学习完成率 (quantitative, 3% of the whole) becomes qualitative: 70% → 67%.
     leaf(data, 0, 0, 0)["measure"] = {"kind": "qualitative", "raters": ["leader"]}
     found = paths(problems_of(data))
-    assert found["quantitative_min_share"] == "基础指标体系定量指标合成权重为 67%,低于下限 70%"
+    assert found["quantitative_min_share"] == "基础指标体系定量指标合成权重为 67%，低于下限 70%"
 
 
 def test_s2_share_is_checked_for_each_overlay(data: dict[str, Any], problems_of: Check) -> None:
@@ -114,14 +114,14 @@ def test_rater_group_used_without_weight(data: dict[str, Any], problems_of: Chec
 
 def test_rater_weights_must_sum_to_100(data: dict[str, Any], problems_of: Check) -> None:
     data["raters"]["groups"][3]["weight"] = 5
-    assert paths(problems_of(data))["raters.groups"] == "评价主体权重之和为 95,应为 100"
+    assert paths(problems_of(data))["raters.groups"] == "评价主体权重之和为 95，应为 100"
 
 
 def test_qualitative_needs_three_raters(data: dict[str, Any], problems_of: Check) -> None:
     leaf(data, 0, 0, 1)["measure"]["min_raters"] = 2
     found = paths(problems_of(data))
     assert found["indicators[0].children[0].children[1].measure.min_raters"] == (
-        "定性指标至少需 3 人交叉评价,此处仅为 2"
+        "定性指标至少需 3 人交叉评价，此处仅为 2"
     )
 
 
@@ -240,7 +240,7 @@ def test_s6_every_node_needs_a_scoring_standard(data: dict[str, Any], problems_o
     del data["post_templates"][0]["components"][0]["standard"]
     del data["post_indicator_sets"][0]["indicators"][1]["standard"]
     found = paths(problems_of(data))
-    assert found["indicators[0].standard"] == "指标 DE 缺少评价标准(standard):每一级指标都须写明评价标准"
+    assert found["indicators[0].standard"] == "指标 DE 缺少评价标准（standard）：每一级指标都须写明评价标准"
     assert "JI.2 缺少评价标准" in found["indicators[3].children[1].standard"]
     assert "JI.2.3 缺少评价标准" in found["indicators[3].children[1].children[2].standard"]
     assert "JI.M1 缺少评价标准" in found["post_templates[0].components[0].standard"]
@@ -266,7 +266,7 @@ def test_s6_a_level1_indicator_must_have_children(data: dict[str, Any], problems
     del lian["children"]
     found = paths(problems_of(data))
     assert found["indicators[4].children"] == (
-        "一级指标 LIAN 没有下级指标:一级指标下须设二级、三级指标,不能直接评价"
+        "一级指标 LIAN 没有下级指标：一级指标下须设二级、三级指标，不能直接评价"
     )
     del lian["measure"]
     found = paths(problems_of(data))
@@ -293,7 +293,7 @@ def test_r6_every_number_of_the_record_score_must_be_stated(data: dict[str, Any]
 
 def test_r6_the_quality_mark_scale_must_be_consistent(data: dict[str, Any], problems_of: Check) -> None:
     data["records"]["score"]["neutral_mark"] = 7
-    assert paths(problems_of(data))["records.score.neutral_mark"] == "未评分时按 7 分计,应在质量评分范围 1–5 之内"
+    assert paths(problems_of(data))["records.score.neutral_mark"] == "未评分时按 7 分计，应在质量评分范围 1–5 之内"
     data["records"]["score"]["mark_min"] = 5
     assert paths(problems_of(data))["records.score.mark_max"] == "记录质量评分的最低分 5 应低于最高分 5"
     data["records"]["score"].update(mark_min=0, mark_max=10, neutral_mark=5)

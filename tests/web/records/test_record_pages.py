@@ -117,8 +117,9 @@ def test_it_lets_the_leader_confirm_one_record_and_a_batch(client_as, db, who):
     assert "待我审核的记录（3）" in queue
     single = leader.form("/records/review", {"record_ids": str(one.id), "action": "confirm",
                                              "back": f"/records/{one.id}", "quality_mark": "5"})
-    assert single.status_code == 303 and single.headers["location"] == f"/records/{one.id}"
-    assert "已确认" in leader.get(f"/records/{one.id}").text
+    assert single.status_code == 303 and single.headers["location"] == f"/records/{one.id}?done=reviewed_confirm"
+    shown = leader.get(single.headers["location"]).text
+    assert "已确认" in shown and '<div class="flash ok" role="status">已确认这条记录。</div>' in shown
     many = leader.form("/records/review", {"record_ids": [str(r.id) for r in batch], "action": "confirm"})
     assert many.status_code == 200 and "已确认 2 条记录。" in many.text
     assert "没有待审核的记录" in many.text

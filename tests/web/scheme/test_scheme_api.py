@@ -14,7 +14,7 @@ def test_it_imports_edits_and_publishes_through_the_api(client_as):
     edited = hr.patch(f"/api/v1/schemes/versions/{version['id']}",
                       json={"edits": [{"code": "JI.1", "path": "weight", "value": 70}]}, headers=headers)
     assert edited.status_code == 422
-    assert "indicators[3].children: 同级权重之和为 120,应为 100" in edited.json()["errors"]
+    assert "indicators[3].children: 同级权重之和为 120，应为 100" in edited.json()["errors"]
     fixed = hr.patch(f"/api/v1/schemes/versions/{version['id']}",
                      json={"edits": [{"path": "quotas.limits[0].max_share", "value": "15"}]}, headers=headers)
     assert fixed.status_code == 200

@@ -62,7 +62,7 @@ def test_it_shows_each_problem_next_to_the_form_and_saves_nothing(client_as, db)
     before = db.get(SchemeVersion, version_id).yaml_text
     response = hr.form(f"/scheme/versions/{version_id}/edit", {"indicators[3].children[0].weight": "60"})
     assert response.status_code == 422
-    assert "同级权重之和为 110,应为 100" in response.text
+    assert "同级权重之和为 110，应为 100" in response.text
     assert "绩 的下级指标" in response.text  # where, in plain words
     assert 'data-path="indicators[3].children"' in response.text  # next to the node
     assert 'value="60"' in response.text  # the input keeps what was typed
@@ -159,3 +159,25 @@ def test_a_refused_publish_renders_the_reason_and_keeps_the_request_usable(clien
     assert again.status_code == 409 and "不是草稿" in again.text and "已发布" in again.text
     db.expire_all()
     assert db.get(SchemeVersion, version_id).status is SchemeStatus.published
+
+
+def test_an_edit_keeps_its_note_and_the_audit_log_says_what_changed_field_by_field(client_as, db):
+    from kaohe.audit.models import AuditEntry
+
+    hr = client_as("hr")
+    version_id = _draft(hr)
+    saved = hr.form(f"/scheme/versions/{version_id}/edit", {
+        "indicators[3].children[0].weight": "60", "indicators[3].children[1].weight": "20",
+        "note": "提高任务完成率的权重"})
+    assert saved.status_code == 303
+    db.expire_all()
+    edited = db.get(SchemeVersion, _edited_id(saved))
+    assert edited.note == "提高任务完成率的权重"
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "scheme.update")
+                      .order_by(AuditEntry.id.desc()).limit(1))
+    assert "改动 2 处" in entry.summary and "修改说明：提高任务完成率的权重" in entry.summary
+    changed = {where: (entry.before[where], entry.after[where]) for where in entry.after}
+    assert len(changed) == 2 and all(where.endswith("权重") and "绩" in where for where in changed), changed
+    assert sorted(changed.values()) == [(30, 20), (50, 60)] or sorted(changed.values()) == [(30.0, 20.0), (50.0, 60.0)]
+    log = client_as("inspector").get("/audit").text
+    assert "修改说明：提高任务完成率的权重" in log

@@ -1,0 +1,87 @@
+"""The demo `kaohe demo` builds tells one consistent story: every finished month is closed unless
+records still wait for a leader, each close's summary says what its figures say, some records carry
+evidence, last year's and this year's schemes are both published, and people work in working hours."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from tests.support.cli import kaohe
+
+from kaohe.auth.models import User
+from kaohe.auth.service import principal_for
+from kaohe.bootstrap import Database
+from kaohe.clock import local, today
+from kaohe.demo.load_records import _months_before
+from kaohe.demo.records import DEMO_WEEKS
+from kaohe.org.models import Department
+from kaohe.records.models import Attachment, MonthClose, RecordStatus, WorkRecord
+from kaohe.records.month import may_close
+from kaohe.records.service import month_bounds
+from kaohe.scheme.orm import SchemeVersion
+from kaohe.scheme.service import compare
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    home = tmp_path_factory.mktemp("demo-story")
+    url = f"sqlite:///{home / 'kaohe.db'}"
+    for args in (("init",), ("demo",)):
+        ran = kaohe(*args, url=url, cwd=home)
+        assert ran.code == 0, ran.text
+    database = Database.connect(url)
+    with database.sessions() as db:
+        yield db
+    database.dispose()
+
+
+def test_every_finished_month_is_closed_unless_records_still_wait(demo) -> None:
+    db = demo
+    # Departments whose head may close their month (the leadership team's head, the 主任, holds no such role).
+    headed = [d for d in db.scalars(select(Department).where(Department.head_id.is_not(None)))
+              if may_close(principal_for(db.scalar(select(User).where(User.staff_id == d.head_id))), d.id)]
+    assert len(headed) >= 5
+    months = _months_before(today(), weeks=DEMO_WEEKS)
+    assert len(months) >= 2
+    closed = {(c.department_id, c.month) for c in db.scalars(select(MonthClose))}
+    for month in months:
+        start, end = month_bounds(month)
+        for department in headed:
+            if (department.id, month) in closed:
+                continue
+            waiting = db.scalar(select(func.count()).select_from(WorkRecord).join(WorkRecord.staff).where(
+                WorkRecord.status == RecordStatus.submitted, WorkRecord.ended_at >= start,
+                WorkRecord.ended_at < end, WorkRecord.staff.has(department_id=department.id)))
+            assert waiting, f"{department.name} {month} is open with nothing waiting"
+    assert {m for _d, m in closed} >= set(months[:-1])  # all but the month just ended, for every department
+
+
+def test_each_summary_says_what_its_figures_say(demo) -> None:
+    for close in demo.scalars(select(MonthClose)):
+        figures = close.figures
+        assert f"记录 {figures['records']} 条" in close.summary or (
+            figures["records"] == 0 and "没有日常工作记录" in close.summary), close.summary
+        if not figures["records"] or figures["tasks_on_track"] < figures["tasks"]:
+            assert "全部按计划推进" not in close.summary
+        assert local(close.closed_at).date() > month_bounds(close.month)[1].date() - timedelta(days=1)
+
+
+def test_some_records_carry_evidence_and_both_years_have_a_published_scheme(demo) -> None:
+    attachments = demo.scalar(select(func.count()).select_from(Attachment))
+    records = demo.scalar(select(func.count()).select_from(WorkRecord))
+    assert 0.03 * records < attachments < 0.3 * records
+    year = today().year
+    published = set(demo.scalars(select(SchemeVersion.year).where(SchemeVersion.status == "published")))
+    assert {year - 1, year} <= published
+    diff = compare(demo, year=year)
+    assert diff.old_year == year - 1 and {r.code for r in diff.reweighted} == {"NENG.1", "NENG.2"}
+
+
+def test_people_record_in_working_hours(demo) -> None:
+    for started, ended, entered in demo.execute(
+            select(WorkRecord.started_at, WorkRecord.ended_at, WorkRecord.entered_at)):
+        for moment in (started, ended, entered):
+            shown = local(moment)
+            assert 8 <= shown.hour < 19 or (shown.hour == 19 and shown.minute == 0), shown
+        assert re.fullmatch(r"\d{2}:\d{2}", local(started).strftime("%H:%M"))
