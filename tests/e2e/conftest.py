@@ -101,8 +101,10 @@ def live_server(e2e_demo_template: Path, tmp_path: Path) -> Iterator[LiveServer]
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
+    # Per module, not per session: Playwright's sync API keeps an asyncio loop running in the main
+    # thread while it is open, and the tests after the journeys (anyio.run, asyncio clients) need it gone.
     if not CHROMIUM.exists():
         pytest.skip(f"browser journeys need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

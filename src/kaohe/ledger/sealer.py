@@ -68,8 +68,11 @@ class Pending:
                 and signer.matches(self.signature, signer.pending(self.id, self.at, self.kind, self.payload)))
 
 
-def read_pending(raw: Sequence[Any]) -> Pending:
-    ident, at, kind, payload, signature = raw
+def read_stored(at: Any, kind: Any, payload: Any, signature: Any
+                ) -> tuple[datetime, str, bytes, str | None, str | None]:
+    """The columns every ledger row has, as stored, whatever the database holds (SQLite stores what it
+    is given): a value of the wrong type is replaced by one that can never verify, and the last item
+    names the column that was unreadable (None when all were)."""
     problem = None
     moment = read_value(TIME, at)
     if not isinstance(moment, datetime):
@@ -82,6 +85,12 @@ def read_pending(raw: Sequence[Any]) -> Pending:
         problem, kind = "kind", ""
     if signature is not None and not isinstance(signature, str):
         problem, signature = "signature", None
+    return moment, kind, payload, signature, problem
+
+
+def read_pending(raw: Sequence[Any]) -> Pending:
+    ident, at, kind, payload, signature = raw
+    moment, kind, payload, signature, problem = read_stored(at, kind, payload, signature)
     if not isinstance(ident, int) or isinstance(ident, bool):
         problem = "id"
     return Pending(ident, moment, kind, payload, signature, problem)

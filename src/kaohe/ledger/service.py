@@ -21,18 +21,16 @@ from sqlalchemy.orm import Session
 
 from kaohe.errors import Invalid
 from kaohe.ledger import chain, sealer
-from kaohe.ledger.chain import EPOCH, GENESIS, Entry, VerifyResult, canonical
+from kaohe.ledger.chain import GENESIS, Entry, VerifyResult, canonical
 from kaohe.ledger.keys import SESSION_KEY, signer_for
 from kaohe.ledger.models import LedgerEntry, LedgerHead, LedgerPending
 from kaohe.ledger.replay import (
     ATTACHMENT,
     TABLES,
-    TIME,
     Comparison,
     Difference,
     Replay,
     check_file,
-    read_value,
 )
 from kaohe.messages import t
 
@@ -90,22 +88,11 @@ def _entry(raw: Sequence[Any]) -> tuple[Entry, str | None]:
     whatever it is given) makes an entry whose hash can never match, so the chain names it; the second
     value says which column was unreadable."""
     seq, at, kind, payload, prev_hash, digest, signature = raw
-    problem = None
-    moment = read_value(TIME, at)
-    if not isinstance(moment, datetime):
-        problem, moment = "at", EPOCH
-    if isinstance(payload, memoryview | bytearray):
-        payload = bytes(payload)
-    elif not isinstance(payload, bytes):
-        problem, payload = "payload", b""
-    if not isinstance(kind, str):
-        problem, kind = "kind", ""
+    moment, kind, payload, signature, problem = sealer.read_stored(at, kind, payload, signature)
     if not isinstance(prev_hash, str):
         problem, prev_hash = "prev_hash", ""
     if not isinstance(digest, str):
         problem, digest = "hash", ""
-    if signature is not None and not isinstance(signature, str):
-        problem, signature = "signature", None
     if problem is not None:
         digest = ""
     return Entry(seq=seq, at=moment, kind=kind, payload=payload, prev_hash=prev_hash, hash=digest,
