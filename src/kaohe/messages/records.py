@@ -38,7 +38,7 @@ MESSAGES: dict[str, str] = {
     "records.chart_unit_summary": "{departments} 个部门本月共 {records} 条记录，已确认 {share}%。",
     "records.review_none_chosen": "请至少选择一条记录。",
     "records.evidence_quota": "附件存储已达每人 {quota} MB 的上限：已用 {used} MB，本文件 {size} MB。如需更多空间，请联系考核办。",
-    "records.bad_month": "月份「{month}」格式应为 YYYY-MM。",
+    "records.bad_month": "月份「{month}」不正确，应写作 2026-09 这样的年-月。",
     "records.close_needs_summary": "月度小结至少需要 10 个字。",
     "records.close_too_early": "{month} 尚未结束，不能办结。",
     "records.already_closed": "{month} 已经办结。",
@@ -57,6 +57,8 @@ MESSAGES: dict[str, str] = {
     "records.import_done": "已导入 {count} 条历史记录。",
     "records.import_failed": "导入未完成：发现 {count} 处错误，没有导入任何记录。",
     "records.saved": "记录已保存，等待分管领导审核。",
+    "records.saved_files": "已同时上传附件 {count} 个。",
+    "records.entry_files_max": "记录时最多附 {count} 个附件，更多附件请在记录页面上传。",
     "records.saved_late": "记录已保存。注意：距工作结束已超过 {hours} 小时，本条记录标记为补录。",
     "records.reviewed_confirm": "已确认 {count} 条记录。",
     "records.reviewed_return": "已退回 {count} 条记录。",
@@ -77,7 +79,7 @@ MESSAGES: dict[str, str] = {
     "records.stage.leader": "待分管领导审核",
     "records.stage.department": "待部门办结",
     "records.stage.empty": "本月无记录",
-    "records.bad_quarter": "季度「{quarter}」格式应为 2026-Q4。",
+    "records.bad_quarter": "季度「{quarter}」不正确，应写作 2026-Q4 或 2026年第四季度。",
     # The pure records core: the ledger, the quality signals and the record score.
     # (The ledger's messages are in messages/ledger.py.)
     # Quality signals for leaders and inspectors (R2–R4).

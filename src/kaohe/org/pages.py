@@ -16,6 +16,7 @@ from kaohe.org.models import Department, Staff
 from kaohe.org.schemas import DepartmentCreate, StaffCreate, StaffUpdate
 from kaohe.sheets import UploadBudget, parse_off_loop
 from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
+from kaohe.web.downloads import download_disposition
 from kaohe.web.forms import attempt, done, parse_form
 from kaohe.web.inputs import Id, IdFilter, Page, Text
 from kaohe.web.templating import render
@@ -224,4 +225,4 @@ def roster_export(db: SessionDep, principal: requires(Perm.roster_export), fmt: 
     body = roster_service.export_roster(db, actor=principal, fmt=fmt)
     media = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
     return Response(body, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''roster.{fmt}"})
+                    headers={"Content-Disposition": download_disposition(f"人员名册.{fmt}", fallback="roster")})

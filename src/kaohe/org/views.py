@@ -20,6 +20,7 @@ from kaohe.org.schemas import (
 )
 from kaohe.sheets import UploadBudget, parse_off_loop
 from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
+from kaohe.web.downloads import download_disposition
 from kaohe.web.inputs import Id, Page, PerPage, Text
 
 router = APIRouter(tags=["组织与人员"])
@@ -99,4 +100,4 @@ def export_staff(db: SessionDep, principal: requires(Perm.roster_export),
     body = roster_service.export_roster(db, actor=principal, fmt=fmt)
     media = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
     return Response(body, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''roster.{fmt}"})
+                    headers={"Content-Disposition": download_disposition(f"人员名册.{fmt}", fallback="roster")})

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from kaohe.auth.permissions import Perm
 from kaohe.clock import now, zone
@@ -21,6 +22,7 @@ from kaohe.records.models import RecordStatus
 from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn, TaskCreate
 from kaohe.sheets import UploadBudget, parse_off_loop
 from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
+from kaohe.web.downloads import download_disposition
 from kaohe.web.forms import attempt, done, parse_form, validate
 from kaohe.web.inputs import Id, IdFilter, Int, Page, Text
 from kaohe.web.templating import render
@@ -45,16 +47,29 @@ def _my_tasks(db: SessionDep, principal: CurrentPrincipal) -> list:  # type: ign
     return tasks.tasks_of(db, actor=principal, staff_id=principal.staff_id, year=now().astimezone(zone()).year)
 
 
-def _list_context(db: SessionDep, principal: CurrentPrincipal, staff_id: str, status: str, month_: str,
-                  page: int, **extra: object) -> dict[str, object]:
+# The entry form's person picker lists at most this many people; beyond it, a 工号 field.
+PICKER_LIMIT = 300
+# Files one entry may carry from the entry form; more go on the record's page.
+ENTRY_EVIDENCE_MAX = 5
+
+
+def _list_context(db: SessionDep, principal: CurrentPrincipal, args: dict[str, str], page: int,
+                  **extra: object) -> dict[str, object]:
+    args = {key: args.get(key, "") for key in ("staff_id", "department_id", "person", "status", "month")}
     query = service.RecordQuery(
-        staff_id=int(staff_id) if staff_id.isdigit() else None,
-        status=RecordStatus(status) if status in RecordStatus.__members__ else None,
-        month=month_ if len(month_) == 7 else "", page=page)
+        staff_id=int(args["staff_id"]) if args["staff_id"].isdigit() else None,
+        department_id=int(args["department_id"]) if args["department_id"].isdigit() else None,
+        person=args["person"].strip(),
+        status=RecordStatus(args["status"]) if args["status"] in RecordStatus.__members__ else None,
+        month=args["month"] if len(args["month"]) == 7 else "", page=page)
     rows, total = service.search(db, actor=principal, query=query)
     local_now = now().astimezone(zone())
     return {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // query.per_page)),
-            "args": {"staff_id": staff_id, "status": status, "month": month_}, "statuses": list(RecordStatus),
+            "args": args, "statuses": list(RecordStatus),
+            "departments": service.visible_departments(db, actor=principal),
+            "subjects": service.recording_subjects(db, actor=principal, limit=PICKER_LIMIT),
+            "evidence_max": ENTRY_EVIDENCE_MAX,
+            "marks": service.quality_marks(db, local_now.year),
             "tasks": _my_tasks(db, principal), "default_end": local_now.strftime("%Y-%m-%dT%H:%M"),
             "default_start": (local_now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
             "pending": len(service.pending_for_leader(db, actor=principal)), **extra}
@@ -62,30 +77,42 @@ def _list_context(db: SessionDep, principal: CurrentPrincipal, staff_id: str, st
 
 @router.get("/records")
 def records(request: Request, db: SessionDep, principal: CurrentPrincipal, staff_id: IdFilter = "",
-            status: Text(20) = "", month: Text(7) = "", page: Annotated[Page, Query()] = 1,
-            saved: Text(20) = "") -> Response:
+            department_id: IdFilter = "", person: Text(50) = "", status: Text(20) = "", month: Text(7) = "",
+            page: Annotated[Page, Query()] = 1, saved: Text(20) = "", files: Int(0, 99) = 0) -> Response:
     notice = None
     if saved == "late":
         notice = t("records.saved_late", hours=service.entry_limit_hours(db, now().astimezone(zone()).year))
     elif saved:
         notice = t("records.saved")
-    return render(request, "records/list.html",
-                  _list_context(db, principal, staff_id, status, month, page, notice=notice))
+    if notice and files:
+        notice += t("records.saved_files", count=files)
+    args = {"staff_id": staff_id, "department_id": department_id, "person": person, "status": status,
+            "month": month}
+    return render(request, "records/list.html", _list_context(db, principal, args, page, notice=notice))
 
 
 @router.post("/records")
 async def record_create(request: Request, db: SessionDep, principal: CurrentPrincipal) -> Response:
     raw: dict = {}
+    form = await request.form()
+    # Evidence chosen in the entry form is saved with the record, or nothing is (one transaction).
+    uploads = [f for f in form.getlist("evidence") if isinstance(f, StarletteUpload) and f.filename]
     try:
         with attempt(db):
             record_in, raw = await parse_form(request, RecordCreate, prepare=_local_form)
+            if len(uploads) > ENTRY_EVIDENCE_MAX:
+                raise Invalid(t("records.entry_files_max", count=ENTRY_EVIDENCE_MAX))
             created = service.create_record(db, actor=principal, record_in=record_in, now=now())
+            for upload in uploads:
+                service.add_evidence(db, actor=principal, record_id=created.record.id, filename=upload.filename,
+                                     data=await upload.read(service.EVIDENCE_MAX_BYTES + 1), now=now())
     except KaoheError as exc:
         return render(request, "records/list.html", _list_context(
-            db, principal, "", "", "", 1, error=exc.message, details=exc.details,
-            values=getattr(exc, "raw", raw)),
+            db, principal, {}, 1, error=exc.message, details=exc.details,
+            values=getattr(exc, "raw", raw) or raw),
             status_code=exc.status_code)
-    return RedirectResponse(f"/records?saved={'late' if created.record.late else '1'}", status_code=303)
+    files = f"&files={len(uploads)}" if uploads else ""
+    return RedirectResponse(f"/records?saved={'late' if created.record.late else '1'}{files}", status_code=303)
 
 
 @router.get("/records/review")
@@ -124,17 +151,24 @@ async def review_submit(request: Request, db: SessionDep, principal: requires(Pe
 @router.get("/records/month")
 def month_page(request: Request, db: SessionDep, principal: CurrentPrincipal, department_id: IdFilter = "",
                month: Text(7) = "") -> Response:
+    from kaohe.records.month import department_month, may_close
+
     local_now = now().astimezone(zone())
-    month = month if len(month) == 7 else (local_now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    departments = org_service.list_departments(db)
+    last_month = (local_now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    error = None
+    month = month or last_month
+    try:
+        service.month_bounds(month)
+    except Invalid as exc:  # a month typed into the address: say so on the page, show last month
+        error, month = exc.message, last_month
+    # Only the departments whose people the viewer sees are offered (department_month refuses others).
+    departments = service.visible_departments(db, actor=principal) or org_service.list_departments(db)
     if not (department_id.isdigit() and len(department_id) <= 9):
         me = db.get(Staff, principal.staff_id) if principal.staff_id else None
         department_id = str(me.department_id if me else departments[0].id)
-    from kaohe.records.month import department_month, may_close
-
     state = department_month(db, actor=principal, department_id=int(department_id), month=month, now=now())
     return render(request, "records/month.html", {
-        "state": state, "departments": departments, "month": month,
+        "state": state, "departments": departments, "month": month, "error": error,
         "can_close": may_close(principal, int(department_id)) and state.closed is None,
         "anchor": state.closed and ledger_service.anchor_of(db, kind="month.close", at=state.closed.closed_at,
                                                             match={"close": state.closed.id})})
@@ -155,19 +189,46 @@ def month_close(request: Request, db: SessionDep, principal: CurrentPrincipal,
         except KaoheError:
             raise exc from None  # nothing of the department to show this person: the refusal alone
         return render(request, "records/month.html", {
-            "state": state, "departments": org_service.list_departments(db), "month": month_,
+            "state": state, "departments": service.visible_departments(db, actor=principal), "month": month_,
             "can_close": may_close(principal, department_id) and state.closed is None, "summary": summary,
             "error": exc.message, "details": exc.details}, status_code=exc.status_code)
     return done(f"/records/month?department_id={department_id}&month={month_}", "month_closed")
 
 
-@router.get("/records/scores")
-def scores(request: Request, db: SessionDep, principal: CurrentPrincipal, quarter: Text(7) = "") -> Response:
-    from kaohe.records.scores import quarter_of, quarter_scores
+# The score page's picker offers this many quarters back from today; a page lists this many people.
+QUARTERS_OFFERED = 8
+SCORES_PER_PAGE = 50
 
-    quarter = quarter or quarter_of(now())
-    people, info = quarter_scores(db, actor=principal, quarter=quarter)
-    return render(request, "records/scores.html", {"people": people, "quarter": quarter, **info})
+
+@router.get("/records/scores")
+def scores(request: Request, db: SessionDep, principal: CurrentPrincipal, quarter: Text(20) = "",
+           page: Annotated[Page, Query()] = 1) -> Response:
+    from kaohe.records.scores import (
+        normal_quarter,
+        quarter_label,
+        quarter_of,
+        quarter_scores,
+        recent_quarters,
+    )
+
+    current = quarter_of(now())
+    error = None
+    chosen = normal_quarter(quarter) if quarter else current
+    try:
+        people, info = quarter_scores(db, actor=principal, quarter=chosen)
+    except Invalid as exc:  # a quarter typed into the address: say so on the page, show the current one
+        error, chosen = exc.message, current
+        people, info = quarter_scores(db, actor=principal, quarter=chosen)
+    choices = recent_quarters(now(), QUARTERS_OFFERED)
+    if chosen not in choices:
+        choices.append(chosen)
+    pages = max(1, -(-len(people) // SCORES_PER_PAGE))
+    page = min(page, pages)
+    return render(request, "records/scores.html", {
+        "people": people[(page - 1) * SCORES_PER_PAGE:page * SCORES_PER_PAGE], "count": len(people),
+        "rank_from": (page - 1) * SCORES_PER_PAGE, "page": page, "pages": pages, "args": {"quarter": chosen},
+        "quarter": chosen, "quarter_label": quarter_label(chosen),
+        "choices": [(q, quarter_label(q)) for q in choices], "error": error, **info})
 
 
 @router.get("/records/reminders")
@@ -328,5 +389,5 @@ async def evidence_upload(request: Request, record_id: Id, db: SessionDep, princ
 def evidence_download(attachment_id: Id, db: SessionDep, principal: CurrentPrincipal) -> Response:
     attachment = service.get_evidence(db, actor=principal, attachment_id=attachment_id)
     return Response(attachment.data, media_type=attachment.content_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{attachment.id}-{attachment.sha256[:8]}",
+        "Content-Disposition": download_disposition(attachment.filename, fallback=f"evidence-{attachment.id}"),
         "X-Content-SHA256": attachment.sha256})

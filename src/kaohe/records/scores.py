@@ -1,5 +1,6 @@
 """The quarterly record score (R6) of everyone the actor may see: one query, one vectorised pass."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,10 +32,34 @@ class PersonScore:
     score: float
 
 
+_CHINESE_QUARTER = re.compile(r"^\s*(\d{4})\s*年?\s*第?\s*([1-4一二三四])\s*季度?\s*$")
+
+
+def normal_quarter(text: str) -> str:
+    """A quarter as 2026-Q4, also when written 2026年第四季度 or 2026q4; the text unchanged otherwise."""
+    match = _CHINESE_QUARTER.match(text)
+    if match:
+        return f"{match[1]}-Q{'一二三四'.index(match[2]) + 1 if match[2] in '一二三四' else match[2]}"
+    return text.strip().upper()
+
+
+def quarter_label(quarter: str) -> str:
+    """2026-Q4 as people say it: 2026年第四季度."""
+    year, q = quarter.split("-Q")
+    return f"{year}年第{'一二三四'[int(q) - 1]}季度"
+
+
+def recent_quarters(moment: datetime, count: int) -> list[str]:
+    """The quarter of `moment` and the `count - 1` before it, newest first: the picker's choices."""
+    local = moment.astimezone(zone())
+    index = local.year * 4 + (local.month - 1) // 3
+    return [f"{i // 4}-Q{i % 4 + 1}" for i in range(index, index - count, -1)]
+
+
 def quarter_bounds(quarter: str) -> tuple[datetime, datetime]:
     """[start, end) of a quarter written 2026-Q4, in China Standard Time."""
     try:
-        year_text, q_text = quarter.upper().split("-Q")
+        year_text, q_text = normal_quarter(quarter).split("-Q")
         year, q = int(year_text), int(q_text)
         if not 1 <= q <= 4:
             raise ValueError

@@ -17,7 +17,8 @@ from kaohe.config import get_settings
 from kaohe.errors import Forbidden, Invalid, NotFound
 from kaohe.ledger import service as ledger_service
 from kaohe.messages import t
-from kaohe.org.models import Staff
+from kaohe.org.enums import StaffStatus
+from kaohe.org.models import Department, Staff
 from kaohe.records.models import Attachment, RecordStatus, RecordVersion, ReviewAction, TaskItem, WorkRecord
 from kaohe.records.schemas import RecordCreate, RecordUpdate, ReviewIn
 from kaohe.scheme import service as scheme_service
@@ -308,6 +309,8 @@ class RecordQuery:
     staff_id: int | None = None
     status: RecordStatus | None = None
     month: str = ""  # YYYY-MM of the work's end
+    department_id: int | None = None
+    person: str = ""  # part of a name, or a whole 工号
     page: int = 1
     per_page: int = 30
 
@@ -332,6 +335,10 @@ def search(db: Session, *, actor: Principal, query: RecordQuery) -> tuple[list[W
         stmt = stmt.where(WorkRecord.staff_id == query.staff_id)
     if query.status:
         stmt = stmt.where(WorkRecord.status == query.status)
+    if query.department_id:
+        stmt = stmt.where(Staff.department_id == query.department_id)
+    if query.person:
+        stmt = stmt.where(or_(Staff.employee_no == query.person, Staff.name.contains(query.person, autoescape=True)))
     if query.month:
         start, end = month_bounds(query.month)
         stmt = stmt.where(WorkRecord.ended_at >= start, WorkRecord.ended_at < end)
@@ -340,6 +347,24 @@ def search(db: Session, *, actor: Principal, query: RecordQuery) -> tuple[list[W
                                                                           WorkRecord.id.desc())
                       .limit(query.per_page).offset((max(1, query.page) - 1) * query.per_page)).all()
     return list(rows), total
+
+
+def visible_departments(db: Session, *, actor: Principal) -> list[Department]:
+    """The departments of the people whose records the actor may see: the list filter's choices."""
+    return list(db.scalars(select(Department).where(Department.id.in_(
+        select(Staff.department_id).where(actor.staff_filter(Perm.staff_read)))).order_by(Department.code)))
+
+
+def recording_subjects(db: Session, *, actor: Principal, limit: int) -> list[Staff] | None:
+    """The active people the actor may record for (R1), themselves excluded, for the entry form's
+    person picker; None when there are more than `limit` (the form then asks for a 工号)."""
+    if not actor.can(Perm.records_write_for):
+        return []
+    rows = db.scalars(select(Staff).options(joinedload(Staff.department))
+                      .where(actor.staff_filter(Perm.records_write_for), Staff.status == StaffStatus.active,
+                             Staff.id != (actor.staff_id or 0))
+                      .order_by(Staff.department_id, Staff.employee_no).limit(limit + 1)).all()
+    return None if len(rows) > limit else list(rows)
 
 
 def pending_for_leader(db: Session, *, actor: Principal) -> list[WorkRecord]:

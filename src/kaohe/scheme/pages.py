@@ -22,6 +22,7 @@ from kaohe.scheme.tree import indicators_for
 from kaohe.scheme.validate_tree import show
 from kaohe.sheets import UploadBudget, parse_off_loop
 from kaohe.web.deps import CurrentPrincipal, SessionDep, SettingsDep, requires
+from kaohe.web.downloads import download_disposition
 from kaohe.web.forms import attempt, done
 from kaohe.web.inputs import INT4_MAX, Id, Int, Text
 from kaohe.web.templating import render
@@ -102,7 +103,7 @@ def scheme_export(version_id: Id, db: SessionDep, principal: CurrentPrincipal) -
     row = service.get_version(db, version_id)
     name = f"scheme-{row.year}-v{row.version}.yaml"
     return Response(row.yaml_text, media_type="application/yaml; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+                    headers={"Content-Disposition": download_disposition(name)})
 
 
 def _editor_context(db: SessionDep, row: SchemeVersion, *, values: dict[str, str] | None = None,

@@ -49,12 +49,8 @@ def _name(db, principal) -> str:  # type: ignore[no-untyped-def]
 
 def test_it_shows_staff_only_their_own_score(client_as, db, who):
     page = client_as("staff").get("/records/scores", params={"quarter": "2026-Q4"}).text
-    assert page.count('<tr><td><a href="/records?staff_id=') == 1
+    assert page.count('href="/records?staff_id=') == 1
 
-
-def test_it_explains_a_bad_quarter(client_as):
-    response = client_as("hr").get("/records/scores", params={"quarter": "2026-Q9"})
-    assert response.status_code == 422 and "2026-Q4" in response.text
 
 
 
