@@ -58,3 +58,24 @@ function drawCharts(root) {
   });
 }
 window.addEventListener("load", () => drawCharts(document));
+
+// On a phone wide tables read as cards: each cell carries its column's header as data-label, which
+// the stylesheet shows before the value. Runs on the page and on every piece htmx swaps in.
+function labelCells(root) {
+  root.querySelectorAll("table.table:not(.keep)").forEach((table) => {
+    const heads = Array.from(table.querySelectorAll(":scope > thead > tr:first-child > th"))
+      .map((th) => th.textContent.trim());
+    if (!heads.length) return;
+    table.querySelectorAll(":scope > tbody > tr").forEach((row) => {
+      let column = 0;
+      Array.from(row.children).forEach((cell) => {
+        if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[column] || "");
+        // Long values take the card's whole width; short ones sit two to a line.
+        if (cell.textContent.trim().length > 10 || cell.querySelector("form, progress, ul")) cell.classList.add("wide");
+        column += cell.colSpan || 1;
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelCells(document));
+document.addEventListener("htmx:load", (event) => labelCells(event.target.parentElement || document));
