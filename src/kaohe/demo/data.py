@@ -197,7 +197,8 @@ def build_demo_unit(seed: int = 2026) -> DemoUnit:
     picks: dict[str, str] = {}
     for plan in _PLANS:
         leader_no = leadership_nos[plan.leader]
-        head_no = liaison_no = None
+        head_no = liaison_no = closer_no = None
+        numbers_here: list[str] = []
         for slot in plan.slots:
             employee_no = f"{EMPLOYEE_PREFIX}{next(numbers):04d}"
             # The leadership team's own 分管领导 is the 主任, so the 副主任 report to the 主任.
@@ -218,8 +219,11 @@ def build_demo_unit(seed: int = 2026) -> DemoUnit:
                     phone=_unique_phone(rng, phones),
                 )
             )
+            numbers_here.append(employee_no)
             if slot.head:
                 head_no = employee_no
+                if slot.account and slot.account != "dept_head":
+                    closer_no = "deputy"
             if slot.liaison:
                 liaison_no = employee_no
             if slot.account:
@@ -234,6 +238,7 @@ def build_demo_unit(seed: int = 2026) -> DemoUnit:
                 leader_no=leader_no,
                 head_no=head_no,
                 liaison_no=liaison_no,
+                closer_no=numbers_here[1] if closer_no else None,
             )
         )
     accounts = build_accounts(picks, staff, departments)

@@ -87,9 +87,9 @@ def _close_past_months(db: Session, unit: DemoUnit, staff: dict[str, Staff], pri
     departments = {d.code: d for d in db.scalars(select(Department))}
     moment = datetime.combine(today, datetime.min.time(), tzinfo=zone())
     for demo_department in unit.departments:
-        if not demo_department.head_no:
+        if not demo_department.month_closer_no:
             continue
-        head = principal(demo_department.head_no)
+        head = principal(demo_department.month_closer_no)
         department = departments[demo_department.code]
         if not month_service.may_close(head, department.id):
             continue

@@ -30,7 +30,7 @@ def _position_roles(unit: DemoUnit, employee_no: str, dept_ids: dict[str, int]) 
     for d in unit.departments:
         if d.leader_no == employee_no and (Role.leader, None) not in roles:
             roles += [(Role.leader, None), (Role.committee, None)]
-        if d.head_no == employee_no:
+        if d.month_closer_no == employee_no:
             roles.append((Role.dept_head, dept_ids[d.code]))
         if d.liaison_no == employee_no:
             roles.append((Role.liaison, dept_ids[d.code]))

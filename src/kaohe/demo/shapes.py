@@ -17,6 +17,13 @@ class DemoDepartment:
     leader_no: str | None  # the 分管领导 in charge of this department
     head_no: str | None = None  # the 部门负责人, one of the department's own staff
     liaison_no: str | None = None  # the 部门联络员, one of the department's own staff
+    # Who signs the department's month off when the head's demo account plays another role (HR, the
+    # inspector, the committee chair): the deputy who runs the department's daily work. None: the head.
+    closer_no: str | None = None
+
+    @property
+    def month_closer_no(self) -> str | None:
+        return self.closer_no or self.head_no
 
 
 @dataclass(frozen=True)
