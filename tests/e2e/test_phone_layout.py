@@ -107,3 +107,20 @@ def test_wide_tables_read_as_labelled_cards_on_a_phone(new_context, sign_in) -> 
     shown = desktop.locator("table.table tbody tr").first.locator("td").nth(1).evaluate(
         "(td) => getComputedStyle(td, '::before').content")
     assert shown in ("none", "normal", ""), f"no card labels on a desktop: {shown!r}"
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_every_role_has_a_home_page_that_fits(new_context, sign_in, accounts, size: str) -> None:  # type: ignore[no-untyped-def]
+    """Each of the ten demo roles opens its home page: a greeting, a 待办 card, nothing sideways."""
+    SHOTS.mkdir(exist_ok=True)
+    for role in accounts:
+        page = new_context(**(PHONE if size == "phone" else DESKTOP)).new_page()
+        sign_in(page, role)
+        response = page.goto("/")
+        assert response is not None and response.status == 200, role
+        expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
+        expect(page.get_by_role("heading", name="待办")).to_be_visible()
+        scroll, client = _scrolls_sideways(page)
+        assert scroll <= client, f"{role}'s home page on a {size} scrolls sideways: {scroll}px in {client}px"
+        page.screenshot(path=str(SHOTS / f"home_{size}_{role}.png"), full_page=True)
+        page.context.close()
