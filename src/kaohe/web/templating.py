@@ -1,11 +1,13 @@
 """Jinja2 environment and the one `render` helper every page uses."""
 
+from collections.abc import Iterable
 from importlib.resources import files
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from kaohe.auth.permissions import Perm
 from kaohe.clock import local
@@ -14,7 +16,18 @@ from kaohe.org.enums import label
 from kaohe.web.deps import CSRF_FIELD, csrf_token_for
 
 templates = Jinja2Templates(directory=str(files("kaohe") / "web" / "templates"))
-templates.env.globals.update(t=t, label=label, Perm=Perm, CSRF_FIELD=CSRF_FIELD)
+
+
+def options(rows: Iterable[Any], selected: object = "") -> Markup:
+    """The <option>s of a picker over rows with `id` and `name` (ORM objects or rows), built in one pass: on a unit with 168 departments a
+    Jinja loop with a filter per option was a third of the staff list's rendering time."""
+    chosen = str(selected)
+    return Markup("".join(
+        f'<option value="{row.id}"{" selected" if str(row.id) == chosen else ""}>{escape(row.name)}</option>'
+        for row in rows))
+
+
+templates.env.globals.update(t=t, label=label, Perm=Perm, CSRF_FIELD=CSRF_FIELD, options=options)
 
 
 def _datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
