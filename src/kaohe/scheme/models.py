@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field
 
-from kaohe.scheme.base import Percent, SchemeModel, Text
+from kaohe.scheme.base import Code, Percent, SchemeModel, Text
 from kaohe.scheme.grading import (
     EfficiencyStandard,
     GradeDef,
@@ -53,6 +54,58 @@ from kaohe.scheme.policy import (
 FORMAT_VERSION = 1
 
 
+class MissingGroup(StrEnum):
+    """What a qualitative leaf does when a rater group has nobody for a person (Q3)."""
+
+    renormalise = "renormalise"  # the groups present share the whole weight
+    zero = "zero"  # the empty group counts as 0 points
+
+
+class ShortOfRaters(StrEnum):
+    """What a qualitative leaf with fewer raters than `raters.min_raters` does (S2); it is flagged either way."""
+
+    exclude = "exclude"  # left out of the indicator score, its siblings share its weight
+    score = "score"  # scored from the ratings there are
+
+
+class MissingMetric(StrEnum):
+    """What a quantitative leaf without a value does (S3); it is shown as missing either way."""
+
+    exclude = "exclude"  # left out of the indicator score, its siblings share its weight
+    zero = "zero"  # scored as 0 points
+
+
+class SuggestedActions(SchemeModel):
+    """The action a warning suggests to HR and the leader (Q5), one per kind of warning."""
+
+    satisfaction: Text
+    task_progress: Text
+    score_drop: Text
+
+
+class QuarterWarnings(SchemeModel):
+    """When a quarterly result raises a warning (Q5). Indicator codes name quantitative leaves of the library."""
+
+    satisfaction_indicator: Code
+    satisfaction_threshold: Percent
+    satisfaction_quarters: Annotated[int, Field(ge=1, le=12)]
+    task_progress_indicator: Code
+    task_progress_min: Percent
+    score_drop_margin: Annotated[float, Field(gt=0, le=100)]
+    suggested_action: SuggestedActions
+
+
+class Quarterly(SchemeModel):
+    """How the quarterly result is computed (Q3, S2, S3, R6; see docs/scoring.md) and when it warns (Q5)."""
+
+    missing_group: MissingGroup
+    short_of_raters: ShortOfRaters
+    missing_metric: MissingMetric
+    peers_per_person: Annotated[int, Field(ge=0, le=50)]
+    rating_scale_max: Annotated[int, Field(ge=1, le=1000)]
+    warnings: QuarterWarnings
+
+
 class Scheme(SchemeModel):
     """The appraisal scheme of one unit for one year."""
 
@@ -81,6 +134,7 @@ class Scheme(SchemeModel):
     veto: list[VetoItem] = Field(default_factory=list)
     tolerance: Tolerance
     deadlines: Deadlines
+    quarterly: Quarterly
     outcomes: Outcomes
     revision: Revision
 
@@ -104,6 +158,8 @@ __all__ = [
     "Indicator",
     "LevelTargets",
     "LinearRule",
+    "MissingGroup",
+    "MissingMetric",
     "OneOffAward",
     "Outcomes",
     "PartBound",
@@ -115,6 +171,8 @@ __all__ = [
     "Qualitative",
     "QualityStandard",
     "Quantitative",
+    "QuarterWarnings",
+    "Quarterly",
     "QuotaLimit",
     "Quotas",
     "RaterGroup",
@@ -124,7 +182,9 @@ __all__ = [
     "Revision",
     "Scheme",
     "Selector",
+    "ShortOfRaters",
     "Standards",
+    "SuggestedActions",
     "TaskCompletionBand",
     "Tolerance",
     "Training",

@@ -108,6 +108,8 @@ class Deadlines(SchemeModel):
     public_notice: Deadline
     appeal: Deadline
     data_collection: Deadline
+    rating: Deadline
+    review: Deadline
 
 
 class AnnualReview(SchemeModel):

@@ -10,7 +10,7 @@ from kaohe.messages import t
 from kaohe.scheme.enums import GRADE_ORDER, Composition, Grade
 from kaohe.scheme.models import Scheme
 from kaohe.scheme.problems import Problem
-from kaohe.scheme.tree import HUNDRED, effective_weights, exact
+from kaohe.scheme.tree import HUNDRED, effective_weights, exact, library_leaves
 from kaohe.scheme.validate_tree import check_tree, show
 
 __all__ = ["effective_weights", "validate_scheme"]
@@ -19,7 +19,8 @@ __all__ = ["effective_weights", "validate_scheme"]
 def validate_scheme(scheme: Scheme) -> list[Problem]:
     """Every semantic problem of `scheme`, each with its path and a Chinese explanation."""
     problems = check_tree(scheme)
-    for check in (_keys, _raters, _grades, _standards, _quotas, _bonus, _deadlines, _records, _cycle, _pay):
+    for check in (_keys, _raters, _grades, _standards, _quotas, _bonus, _deadlines, _records, _cycle, _pay,
+                  _quarterly):
         problems.extend(check(scheme))
     churn = scheme.revision.churn
     if churn.min > churn.max:
@@ -234,4 +235,22 @@ def _pay(scheme: Scheme) -> list[Problem]:
                 previous=show(pay.floats[previous]),
             )
             problems.append(Problem(f"{path}.{grade.value}", message))
+    return problems
+
+
+def _quarterly(scheme: Scheme) -> list[Problem]:
+    """The warnings' indicator codes name quantitative leaves of the library (base tree or an overlay)."""
+    leaves = library_leaves(scheme)
+    warnings = scheme.quarterly.warnings
+    problems = []
+    for field in ("satisfaction_indicator", "task_progress_indicator"):
+        code = getattr(warnings, field)
+        path = f"quarterly.warnings.{field}"
+        leaf = leaves.get(code)
+        if leaf is None:
+            problems.append(Problem(path, t("scheme.quarterly_indicator_unknown", code=code)))
+        elif leaf.measure is None or leaf.measure.kind != "quantitative":
+            problems.append(
+                Problem(path, t("scheme.quarterly_indicator_not_quantitative", code=code, name=leaf.name))
+            )
     return problems

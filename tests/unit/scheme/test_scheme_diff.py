@@ -31,6 +31,9 @@ def test_added_retired_reweighted_and_churn(data: dict[str, Any]) -> None:
     quality[0]["weight"] = 40
     quality[1]["weight"] = 30
     quality.append(dict(retired, code="JI.2.4", name="群众满意度"))
+    # the satisfaction warning (Q5) must follow the renamed indicator, or the new scheme is refused
+    warnings = dict(data["quarterly"]["warnings"], satisfaction_indicator="JI.2.4")
+    new_data["quarterly"] = dict(data["quarterly"], warnings=warnings)
     new_data["indicators"][3]["children"][2]["children"][1]["code"] = "JI.3.3"
     new_data["indicators"][3]["children"][0]["children"][0]["weight"] = 70
     new_data["indicators"][3]["children"][0]["children"][1]["weight"] = 30

@@ -95,6 +95,9 @@ def test_the_validator_reports_exactly_the_broken_list_in_a_full_scheme(
     scheme_data["indicators"][3]["children"] = forest  # 绩: level 1, so the forest is levels 2–3
     scheme_data["post_templates"] = []
     scheme_data["post_indicator_sets"] = []
+    # the warnings (Q5) watch leaves of 绩, replaced here: point them at quantitative leaves that remain
+    warnings = scheme_data["quarterly"]["warnings"]
+    warnings["satisfaction_indicator"], warnings["task_progress_indicator"] = "QIN.1.1", "CX.1.1"
     expected: list[str] = []
     if breaks:
         path, siblings = draw.draw(st.sampled_from(sibling_lists(forest, "indicators[3].children")))

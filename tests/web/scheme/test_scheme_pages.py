@@ -28,6 +28,10 @@ def test_it_shows_the_tree_with_weights_to_everyone(client_as):
         assert "一票否决" in page.text and "加分不超过基础分的" in page.text
         assert "尚未发布方案" in page.text
         assert ("新建草稿" in page.text) is (role == "hr")
+        # The quarter's deadlines and rules, in words (Q3, Q5, Q6, S2, S3).
+        assert "季度评价：10 个工作日" in page.text and "季度审核：5 个工作日" in page.text
+        assert "按其余主体的权重重新归一" in page.text and "未达交叉验证人数" in page.text
+        assert "连续 2 个季度低于 85%" in page.text
 
 
 def test_it_lets_hr_create_edit_and_publish_a_draft(client_as, db):
