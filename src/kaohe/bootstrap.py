@@ -172,6 +172,10 @@ class Database:
 
 def todo_providers() -> tuple["Provider", ...]:
     """Every feature's 待办 provider (kaohe.todo), listed explicitly: a new feature adds its own here."""
+    from kaohe.feedback.todo import owed as feedback_owed
+    from kaohe.quarterly.todo import owed as quarterly_owed
+    from kaohe.ratings.todo import owed as ratings_owed
     from kaohe.records.todo import owed as records_owed
+    from kaohe.warnings.todo import owed as warnings_owed
 
-    return (records_owed,)
+    return (records_owed, quarterly_owed, ratings_owed, feedback_owed, warnings_owed)

@@ -8,11 +8,16 @@ from kaohe.calendar.cli import calendar_app
 from kaohe.clikit import run, unit_of_work
 from kaohe.config import get_settings
 from kaohe.demo.cli import demo
+from kaohe.feedback.cli import feedback_app
 from kaohe.ledger.cli import ledger_app
 from kaohe.messages import t
+from kaohe.metrics.cli import metrics_app
 from kaohe.org import cli as org_cli
+from kaohe.quarterly.cli import quarter_app
+from kaohe.ratings.cli import ratings_app
 from kaohe.records import cli as records_cli
 from kaohe.scheme.cli import scheme_app
+from kaohe.warnings.cli import warnings_app
 
 app = typer.Typer(help=t("cli.help"), no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False)
@@ -61,6 +66,11 @@ app.add_typer(export_app, name="export")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(scheme_app, name="scheme")
+app.add_typer(quarter_app, name="quarter")
+app.add_typer(metrics_app, name="metrics")
+app.add_typer(ratings_app, name="ratings")
+app.add_typer(feedback_app, name="feedback")
+app.add_typer(warnings_app, name="warnings")
 org_cli.register(import_app, export_app)
 records_cli.register(import_app)
 

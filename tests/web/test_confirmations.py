@@ -1,6 +1,8 @@
 """Every form that does something wide or irreversible asks first, saying what it will do: publishing a
 scheme, closing a month, reviewing records in a batch, replacing a calendar year, importing a roster or
-records, resetting a password, switching an account on or off, revoking a token, deactivating a person."""
+records, resetting a password, switching an account on or off, revoking a token, deactivating a person,
+opening an appraisal year, moving a quarter on or reopening it, signing a written feedback or answering it, marking a
+quarterly warning handled."""
 
 import re
 from importlib.resources import files
@@ -9,7 +11,10 @@ TEMPLATES = files("kaohe") / "web" / "templates"
 # Form actions (as the templates write them) whose every submit button must carry data-confirm.
 WIDE = (r"/scheme/versions/[^\"]*/publish", r"/records/month/close", r"/records/review", r"/calendar/import",
         r"/calendar/seed", r"/roster/import", r"/records/import", r"/admin/users/[^\"]*/reset-password",
-        r"/admin/users/[^\"]*/active", r"/account/tokens/[^\"]*/revoke", r"/staff/[^\"]*/status")
+        r"/admin/users/[^\"]*/active", r"/account/tokens/[^\"]*/revoke", r"/staff/[^\"]*/status",
+        r"/quarterly/open", r"/quarterly/[^\"]*/advance", r"/quarterly/[^\"]*/reopen",
+        r"/metrics/import", r"/metrics/collect-records", r"/feedback/[^\"]*/sign", r"/feedback/[^\"]*/answer",
+        r"/warnings/[^\"]*/handle")
 FORM = re.compile(r'<form\b[^>]*\baction="([^"]+)"[^>]*>(.*?)</form>', re.S)
 SUBMIT = re.compile(r'<button\b(?:(?!>).)*type="submit"(?:(?!>).)*>', re.S)
 

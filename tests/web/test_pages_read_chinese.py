@@ -11,16 +11,23 @@ from tests.conftest import ROLE_ACCOUNTS
 from tests.integration.records.records_support import enter, principal_of, review
 
 from kaohe.clock import now, today
+from kaohe.metrics import service as metrics_service
+from kaohe.metrics.schemas import MetricBatchIn
 from kaohe.org.models import Department, Staff
+from kaohe.quarterly import results as quarter_results
+from kaohe.quarterly import service as quarter_service
 from kaohe.scheme import service as scheme_service
 from kaohe.scheme.orm import SchemeVersion
+from kaohe.warnings.models import QuarterWarning
 
 PAGES = ("/", "/todo", "/account/password", "/account/tokens", "/staff", "/staff/new", "/staff/{me}",
          "/staff/{me}/edit", "/departments", "/departments/new", "/departments/{department}/edit",
          "/roster/import", "/admin/users", "/audit", "/calendar", "/scheme", "/scheme/mine", "/scheme/compare",
          "/scheme/versions/{version}", "/scheme/versions/{version}/edit", "/records", "/records/review",
          "/records/month", "/records/scores", "/records/reminders", "/records/signals", "/records/import",
-         "/ledger", "/tasks", "/records/{record}", "/records/{record}/edit")
+         "/ledger", "/tasks", "/records/{record}", "/records/{record}/edit", "/quarterly", "/quarterly/{year}/1",
+         "/quarterly/{year}/2", "/metrics", "/metrics/import", "/metrics/sources/project_system/mapping",
+         "/metrics/staff/{me}", "/warnings", "/warnings/{warning}", "/feedback", "/feedback/file/me", "/feedback/file/{me}")
 
 RAW = {
     "a catalogue key or table name": re.compile(
@@ -68,10 +75,23 @@ def world(db, accounts):  # type: ignore[no-untyped-def]
     review(db, leader, [returned], "return", "请补充办件数量", now=now())
     confirmed = enter(db, staff, now=now(), title="已确认的窗口受理")
     review(db, leader, [confirmed], now=now())
+    # This year's quarters: the first collecting, the second closed and reopened with a reason.
+    hr = principal_of(db, accounts["hr"])
+    quarter_service.open_year(db, actor=hr, year=today().year, now=now())
+    quarter_service.advance(db, actor=hr, year=today().year, quarter=1, reason="按期开始采集", now=now())
+    for _phase in range(4):
+        quarter_service.advance(db, actor=hr, year=today().year, quarter=2, now=now())
+    quarter_service.reopen(db, actor=hr, year=today().year, quarter=2, reason="满意度数据有误，需更正", now=now())
+    # The second quarter computed with staff's task completion below the scheme's minimum: a warning.
+    metrics_service.import_api(db, actor=hr, idempotency_key=None, now=now(), batch_in=MetricBatchIn(
+        source="project_system", year=today().year, quarter=2, replace=True,
+        items=[{"employee_no": accounts["staff"], "indicator_code": "JI.M1.1", "value": "60"}]))
+    quarter_results.compute_quarter(db, actor=hr, year=today().year, quarter=2, now=now())
     db.commit()
-    return {"record": returned.id,
+    return {"record": returned.id, "year": today().year,
             "department": db.scalar(select(Department.id).order_by(Department.id)),
-            "version": db.scalar(select(SchemeVersion.id).order_by(SchemeVersion.id.desc()))}
+            "version": db.scalar(select(SchemeVersion.id).order_by(SchemeVersion.id.desc())),
+            "warning": db.scalar(select(QuarterWarning.id).order_by(QuarterWarning.id.desc()))}
 
 
 def test_no_page_shows_a_reader_anything_raw(client_as, db, accounts, world):

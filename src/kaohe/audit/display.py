@@ -34,6 +34,7 @@ VOCABULARIES: Mapping[tuple[str | None, str], Vocabulary] = {
     ("scheme_version", "status"): lambda value: f"audit_view.scheme_status.{value}",
     ("department", "kind"): lambda value: f"enum.department_kind.{value}",
     ("calendar_day", "kind"): lambda value: f"calendar.kind.{value}",
+    ("quarter_cycle", "phase"): lambda value: f"quarter.phase.{value}",
     (None, "post_category"): lambda value: f"enum.post_category.{value}",
     (None, "level"): lambda value: f"enum.level.{value}",
     (None, "roles"): lambda value: f"enum.role.{value}",

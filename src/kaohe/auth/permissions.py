@@ -31,6 +31,23 @@ class Perm(StrEnum):
     tasks_write = "tasks.write"
     records_signals = "records.signals"
     ledger_read = "ledger.read"
+    # Quarterly metrics (Q2, P3): HR imports and maps; HR and the inspector see the whole collection.
+    metrics_import = "metrics.import"
+    metrics_read = "metrics.read"
+    # Quarterly cycles (Q1, Q6): reading where the quarters stand; opening, advancing and reopening them.
+    quarter_read = "quarter.read"
+    quarter_manage = "quarter.manage"
+    # Ratings (Q3, P4): who rated whom and individual marks are read by HR and the inspector only; HR
+    # proposes and adjusts raters and invites service recipients. Rating itself needs no permission.
+    ratings_read = "ratings.read"
+    ratings_manage = "ratings.manage"
+    # Written feedback (Q4): HR drafts and edits anyone's (leaders their own people's, by the org chart); HR and
+    # the inspector read every personal appraisal file. Signing stays with the person's leader.
+    feedback_manage = "feedback.manage"
+    feedback_read = "feedback.read"
+    # Quarterly warnings (Q5): reading them (at the reader's scope) and marking one handled.
+    warnings_read = "warnings.read"
+    warnings_handle = "warnings.handle"
 
 
 U, D, S, SELF = Scope.unit, Scope.department, Scope.supervised, Scope.self_
@@ -39,14 +56,15 @@ ROLE_PERMISSIONS: dict[Role, dict[Perm, Scope]] = {
     Role.staff: {Perm.staff_read: SELF},
     Role.staff_rep: {Perm.staff_read: SELF},
     Role.leader: {Perm.staff_read: S, Perm.roster_export: S, Perm.records_write_for: S, Perm.records_review: S,
-                  Perm.tasks_write: S, Perm.records_signals: S},
+                  Perm.tasks_write: S, Perm.records_signals: S, Perm.quarter_read: U},
     Role.dept_head: {Perm.staff_read: D, Perm.roster_export: D, Perm.records_write_for: D,
-                     Perm.records_close_month: D, Perm.records_signals: D},
+                     Perm.records_close_month: D, Perm.records_signals: D, Perm.quarter_read: U},
     Role.liaison: {Perm.staff_read: D, Perm.roster_export: D, Perm.records_write_for: D},
-    Role.committee: {Perm.staff_read: U},
+    Role.committee: {Perm.staff_read: U, Perm.quarter_read: U},
     # The inspector reads everything and changes nothing (P4).
     Role.inspector: {Perm.staff_read: U, Perm.roster_export: U, Perm.audit_read: U, Perm.records_signals: U,
-                     Perm.ledger_read: U},
+                     Perm.ledger_read: U, Perm.metrics_read: U, Perm.quarter_read: U,
+                     Perm.ratings_read: U, Perm.feedback_read: U},
     Role.hr: {
         Perm.staff_read: U,
         Perm.staff_write: U,
@@ -61,11 +79,33 @@ ROLE_PERMISSIONS: dict[Role, dict[Perm, Scope]] = {
         Perm.tasks_write: U,
         Perm.records_signals: U,
         Perm.ledger_read: U,
+        Perm.metrics_import: U,
+        Perm.metrics_read: U,
+        Perm.quarter_read: U,
+        Perm.quarter_manage: U,
+        Perm.ratings_read: U,
+        Perm.ratings_manage: U,
+        Perm.feedback_manage: U,
+        Perm.feedback_read: U,
     },
     # The administrator runs the system; confirming records and closing months stay with the people
-    # responsible for them (R4).
-    Role.admin: {perm: U for perm in Perm if perm not in (Perm.records_review, Perm.records_close_month)},
+    # responsible for them (R4), and so does moving a quarter through its phases (the appraisal office's).
+    Role.admin: {perm: U for perm in Perm
+                 if perm not in (Perm.records_review, Perm.records_close_month, Perm.quarter_manage,
+                                 Perm.ratings_read, Perm.ratings_manage, Perm.feedback_manage,
+                                 Perm.feedback_read)},
 }
+
+# Quarterly warnings (Q5): HR and the inspector see every warning, a leader their people's, everyone their
+# own; HR and the person's leader mark one handled. Not the administrator: acting on them is the appraisal
+# office's and the leaders' duty, and the inspector only reads.
+for _role, _grants in ((Role.staff, {Perm.warnings_read: SELF}), (Role.staff_rep, {Perm.warnings_read: SELF}),
+                       (Role.leader, {Perm.warnings_read: S, Perm.warnings_handle: S}),
+                       (Role.inspector, {Perm.warnings_read: U}),
+                       (Role.hr, {Perm.warnings_read: U, Perm.warnings_handle: U})):
+    ROLE_PERMISSIONS[_role].update(_grants)
+for _perm in (Perm.warnings_read, Perm.warnings_handle):
+    ROLE_PERMISSIONS[Role.admin].pop(_perm, None)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from kaohe.clikit import unit_of_work
 from kaohe.clock import today
 from kaohe.config import get_settings
 from kaohe.demo.data import build_demo_unit, build_synthetic_unit
+from kaohe.demo.load_quarters import load_demo_quarters, principal_of
 from kaohe.demo.load_records import load_demo_records
 from kaohe.demo.load_schemes import load_demo_schemes
 from kaohe.demo.load_unit import load_demo_unit
@@ -27,9 +28,12 @@ def demo(
             hr = next(s.username for s in sign_ins if Role.hr in s.roles)
             load_demo_schemes(db, hr_username=hr, today=today())
             counts = load_demo_records(db, unit, today=today(), seed=seed)
+            counts |= load_demo_quarters(db, hr=principal_of(db, hr), principal=lambda no: principal_of(db, no),
+                                         today=today(), seed=seed)
     typer.echo(t("cli.demo_unit", name=unit.name, departments=len(unit.departments), staff=len(unit.staff)))
     if counts:
         typer.echo(t("cli.demo_records", **counts))
+        typer.echo(t("cli.demo_quarters", **counts))
     typer.echo(t("cli.demo_accounts", password=settings.demo_password))
     for s in sign_ins:
         roles = "、".join(label(Role(r)) for r in s.roles)

@@ -63,7 +63,9 @@ def sealed_entry(db: Session, row: LedgerPending) -> Entry:
     """The chain entry a pending row of this transaction became, chaining it now if it has not been
     (inside the caller's transaction: the head stays locked until it commits)."""
     found = db.info.get(sealer.SEALED, {}).get(row.id)
-    if found is None:
+    # Chained rows leave their table, so a later row of a long transaction may get the same id (SQLite
+    # reuses the highest rowid): an entry cached under the id counts only if it is this row's.
+    if found is None or (found.kind, found.payload) != (row.kind, row.payload):
         found = sealer.seal_here(db).get(row.id)
     if found is None:
         raise RuntimeError(f"pending ledger row {row.id} could not be chained")

@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "cli.demo_unit": "演示单位「{name}」：{departments} 个部门，{staff} 人。",
     "cli.demo_records": ("近一个季度的工作记录 {records} 条（审核 {reviews} 次），年度任务 {tasks} 项，"
                          "月度办结 {closes} 次。"),
+    "cli.demo_quarters": "本年度已完成 {quarters} 个季度的评估（数据采集、多维评价 {ratings} 份、结果计算、书面反馈 {feedback} 份、审核），当前季度待季度结束后开始。",
     "cli.demo_accounts": "演示账号（密码均为 {password}）：",
     # accounts
     "cli.user_help": "账号管理",

@@ -299,8 +299,10 @@ def _command_paths(group: object, prefix: tuple[str, ...] = ()) -> set[tuple[str
 
 
 def _invoked_here() -> set[tuple[str, ...]]:
-    """The leading literal words of every world(...)/fresh(...)/Popen([KAOHE, ...]) call in this file."""
-    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    """The leading literal words of every world(...)/fresh(...)/Popen([KAOHE, ...]) call in this file and in
+    the features' own command tests beside it (test_*.py of this folder)."""
+    tree = ast.Module(body=[node for path in sorted(Path(__file__).parent.glob("test_*.py"))
+                            for node in ast.parse(path.read_text(encoding="utf-8")).body], type_ignores=[])
     seen: set[tuple[str, ...]] = set()
     for node in ast.walk(tree):
         words: list[str] = []

@@ -215,3 +215,18 @@ def test_an_empty_ledger_seals_nothing(empty_url):
     sealed = run_kaohe(empty_url, "ledger", "seal")
     assert sealed.code == 0, sealed.text
     assert "已将 0 条待入链条目写入账本；账本现有 0 条。" in sealed.out
+
+
+def test_an_entry_chained_in_a_long_transaction_is_its_own_when_ids_come_round_again(db):  # type: ignore[no-untyped-def]
+    """A row chained inside the transaction leaves its table, so the next row may get its id (SQLite
+    reuses the highest rowid). Its entry must be its own, not the cached entry of the row before."""
+    entries = []
+    for n in range(3):
+        row = ledger.append(db, kind="test.sign", at=AT + timedelta(minutes=n), payload={"n": n})
+        entry = ledger.sealed_entry(db, row)
+        entries.append(entry)
+        assert entry.kind == "test.sign" and b'"n":%d' % n in entry.payload, (n, entry)
+        db.expunge(row)
+    assert len({e.seq for e in entries}) == 3
+    db.commit()
+    assert pending_count(db) == 0

@@ -15,7 +15,7 @@ from tests.unit.sheets import hostile
 from kaohe.sheets import Limits, SheetRefused, UploadBudget, read_sheet
 from kaohe.sheets.budget import within
 
-GUARD_SECONDS = 5.0
+GUARD_SECONDS = 30.0  # a hang guard only, loose enough for a loaded 2-core CI machine; figures are in bench/
 
 
 @pytest.fixture
