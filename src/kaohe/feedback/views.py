@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from kaohe.clock import now
+from kaohe.errors import Conflict, NotFound
 from kaohe.feedback import service
 from kaohe.feedback.schemas import AnswerIn, FeedbackDraft, FeedbackRead, SignIn
 from kaohe.web.deps import CurrentPrincipal, SessionDep
@@ -27,7 +28,10 @@ def read(view: service.FeedbackView) -> FeedbackRead:
 
 
 def _show(db: SessionDep, principal: CurrentPrincipal, year: int, quarter: int, staff_id: int) -> FeedbackRead:
-    return read(service.open_feedback(db, actor=principal, year=year, quarter=quarter, staff_id=staff_id))
+    try:
+        return read(service.open_feedback(db, actor=principal, year=year, quarter=quarter, staff_id=staff_id))
+    except Conflict as exc:  # a quarter not yet under review: for a read, there is no feedback to show yet
+        raise NotFound(exc.message) from None
 
 
 @router.get("/{year}/{quarter}/{staff_id}", response_model=FeedbackRead, summary="一个人一个季度的书面反馈")

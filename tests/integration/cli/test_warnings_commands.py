@@ -15,11 +15,12 @@ def test_it_evaluates_and_lists_a_quarters_warnings(world, tmp_path):  # type: i
     empty = world("warnings", "list", "2025Q3")
     assert empty.code == 0 and "2025年第三季度没有预警" in empty.out, empty.text
     values = tmp_path / "任务完成率.csv"
-    # The project system's export carries every indicator it feeds; only 年度重点任务完成率 is below 80.
+    # The project system's export carries every indicator it feeds; only 年度重点工作完成率 (the scheme's
+    # task-progress indicator) is below 80.
     counts = ("主持项目数量", "跨部门协作项目数", "技术难题解决数量", "项目落地数量")
     rates = ("按期完成率", "创新任务完成率", "年度重点工作完成率", "决策事项按期落实率")
     header = ["工号", "年度重点任务完成率", *counts, *rates]
-    rows = [header, ["JZ0028", 60, *[2] * len(counts), *[95] * len(rates)],
+    rows = [header, ["JZ0028", 95, *[2] * len(counts), 95, 95, 60, 95],
             ["JZ0062", 95, *[2] * len(counts), *[95] * len(rates)]]
     values.write_text("".join(",".join(map(str, row)) + "\n" for row in rows), encoding="utf-8-sig")
     imported = world("metrics", "import", "project_system", "2025Q3", str(values))

@@ -45,7 +45,7 @@ def test_hr_sees_every_warning_and_handles_one_after_confirming(client_as, raise
     listed = hr.get("/warnings")
     assert listed.status_code == 200 and "季度预警" in listed.text and "共 2 条，其中待处理 2 条" in listed.text
     assert f'href="/warnings/{raised["staff"]}"' in listed.text and f'href="/warnings/{raised["staff2"]}"' in listed.text
-    assert "任务进度滞后" in listed.text and "年度重点任务完成率为 60，低于 80。" in listed.text
+    assert "任务进度滞后" in listed.text and "年度重点工作完成率为 60，低于 80。" in listed.text
     page = hr.get(f"/warnings/{raised['staff']}")
     assert page.status_code == 200 and "分析进度滞后原因，及时采取措施加以改进" in page.text  # the scheme's action
     assert "2026年第三季度" in page.text and "待处理" in page.text and "发出预警" in page.text
