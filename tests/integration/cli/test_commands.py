@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -27,22 +28,25 @@ DEMO_PASSWORD = "cli-Demo-pass-2026"
 
 
 @pytest.fixture(scope="module")
-def unit(request: pytest.FixtureRequest, pg_server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Per backend: a brand-new database that `kaohe init` and `kaohe demo` built as processes."""
+def unit(built_units, pg_server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Per backend: a database of this module's own, copied from the one `kaohe init` and `kaohe demo` built."""
     made: dict[str, tuple[str, Path, Ran, Ran]] = {}
     names: list[str] = []
 
     def get(backend: str) -> tuple[str, Path, Ran, Ran]:
         if backend not in made:
+            source_url, source_home, init, demo = built_units(backend)
             home = tmp_path_factory.mktemp(f"cli-{backend}")
             if backend == "sqlite":
+                for suffix in ("", "-wal", "-shm"):
+                    source = source_home / f"kaohe.db{suffix}"
+                    if source.exists():
+                        shutil.copy(source, home / f"kaohe.db{suffix}")
                 url = f"sqlite:///{home / 'kaohe.db'}"
             else:
                 name = f"cli_{uuid.uuid4().hex[:10]}"
                 names.append(name)
-                url = pg_server.create(name)
-            init = run(url, home, "init")
-            demo = run(url, home, "demo")
+                url = pg_server.create(name, template=source_url.rsplit("/", 1)[1])
             made[backend] = (url, home, init, demo)
         return made[backend]
 
@@ -299,9 +303,11 @@ def _command_paths(group: object, prefix: tuple[str, ...] = ()) -> set[tuple[str
 
 
 def _invoked_here() -> set[tuple[str, ...]]:
-    """The leading literal words of every world(...)/fresh(...)/Popen([KAOHE, ...]) call in this file and in
-    the features' own command tests beside it (test_*.py of this folder)."""
-    tree = ast.Module(body=[node for path in sorted(Path(__file__).parent.glob("test_*.py"))
+    """The leading literal words of every world(...)/fresh(...)/Popen([KAOHE, ...]) call in this file, in
+    the features' own command tests beside it (test_*.py of this folder) and in its conftest.py (which runs
+    `kaohe init` and `kaohe demo` once a session)."""
+    here = Path(__file__).parent
+    tree = ast.Module(body=[node for path in [*sorted(here.glob("test_*.py")), here / "conftest.py"]
                             for node in ast.parse(path.read_text(encoding="utf-8")).body], type_ignores=[])
     seen: set[tuple[str, ...]] = set()
     for node in ast.walk(tree):
