@@ -30,8 +30,7 @@ from kaohe.ratings.results import ratings_for_quarter
 from kaohe.records.scores import quarter_tallies
 from kaohe.scheme import service as scheme_service
 from kaohe.scoring.quarterly import score_quarter
-from kaohe.scoring.quarterly_from_scheme import Post, RecordTally, quarter_inputs, quarter_setup
-from kaohe.scoring.quarterly_from_scheme import _forest as forest
+from kaohe.scoring.quarterly_from_scheme import Post, RecordTally, forest, quarter_inputs, quarter_setup
 from kaohe.warnings.service import evaluate_quarter
 
 MAX_SHOWN_ERRORS = 200  # a refused file lists at most this many problems (the count says how many in all)

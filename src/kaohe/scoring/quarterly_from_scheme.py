@@ -139,6 +139,11 @@ def _forest(scheme: Scheme) -> list[tuple[Indicator, str | None]]:
     return found
 
 
+def forest(scheme: Scheme) -> list[tuple[Indicator, str | None]]:
+    """Every node of the scheme's library (base tree and overlays) with its parent's code."""
+    return _forest(scheme)
+
+
 def quarter_setup(scheme: Scheme) -> QuarterSetup:
     """The engine's unit-wide inputs from a validated scheme."""
     forest = _forest(scheme)
