@@ -2,7 +2,6 @@
 line by line, HR's 计算 button, and the .xlsx export."""
 
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -84,12 +83,8 @@ def result_page(request: Request, db: SessionDep, principal: CurrentPrincipal, y
         "row": row, "year": year, "quarter": quarter, "quarter_text": service.quarter_label(year, quarter),
         "names": names, "notes": results.explain_flags(row, names),
         "lines": shown_lines(row.breakdown, float(row.indicator_score)),
-        "record_part": _two(row.breakdown.get("record_part")),
-        "indicator_part": _two(row.breakdown.get("indicator_part"))})
-
-
-def _two(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        "record_part": results.two_places(row.breakdown.get("record_part")),
+        "indicator_part": results.two_places(row.breakdown.get("indicator_part"))})
 
 
 @router.get("/history")

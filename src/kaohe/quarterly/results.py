@@ -55,15 +55,11 @@ def _code(year: int, quarter: int) -> str:
     return f"{year}-Q{quarter}"
 
 
-def _money(value: float | None) -> Decimal | None:
-    if value is None or value != value:  # NaN: not judged
+def two_places(value: float | None) -> Decimal | None:
+    """A score as stored and shown: to the hundredth, half up; None for a value not judged (None or NaN)."""
+    if value is None or value != value:
         return None
-    return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _ratings(db: Session, year: int, quarter: int) -> list[tuple[int, str, str, float, int]]:
-    """(staff id, leaf code, group, mean, raters) of the submitted ratings."""
-    return ratings_for_quarter(db, year, quarter)
+    return Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def compute_quarter(db: Session, *, actor: Principal, year: int, quarter: int, now: datetime) -> ComputeSummary:
@@ -93,7 +89,7 @@ def compute_quarter(db: Session, *, actor: Principal, year: int, quarter: int, n
         .where(MetricValue.year == year, MetricValue.quarter == quarter))
         if staff_id in active and leaf in known]
     qualitative = set(setup.qualitative_index)
-    ratings = [r for r in _ratings(db, year, quarter) if r[0] in active and r[1] in qualitative]
+    ratings = [r for r in ratings_for_quarter(db, year, quarter) if r[0] in active and r[1] in qualitative]
     results = score_quarter(quarter_inputs(setup, scheme_hash=scheme_hash, people=people, values=values,
                                            ratings=ratings, records=records))
 
@@ -114,9 +110,9 @@ def compute_quarter(db: Session, *, actor: Principal, year: int, quarter: int, n
     flags = [results.flag_names(i) for i in range(len(hashes))]
     if hashes:
         db.execute(insert(QuarterResult.__table__), [
-            {"staff_id": person_id, "year": year, "quarter": quarter, "record_score": _money(record[i]),
-             "indicator_score": _money(indicator[i]), "quarterly_score": _money(total[i]),
-             "record_weight": _money(results.record_weight), "flags": list(flags[i]), "breakdown": breakdowns[i],
+            {"staff_id": person_id, "year": year, "quarter": quarter, "record_score": two_places(record[i]),
+             "indicator_score": two_places(indicator[i]), "quarterly_score": two_places(total[i]),
+             "record_weight": two_places(results.record_weight), "flags": list(flags[i]), "breakdown": breakdowns[i],
              "scheme_version": run.scheme_version, "scheme_hash": scheme_hash, "inputs_hash": hashes[i],
              "run_id": run.id, "computed_at": now, "origin": "computed"}
             for i, person_id in enumerate(results.person_ids)])
